@@ -1,0 +1,101 @@
+"""The Sanic app factory: one blueprint per domain, one error shape, request ids in every log line."""
+
+import itertools
+import logging
+import uuid
+
+from sanic import Request, Sanic
+from sanic.exceptions import SanicException
+from sanic.response import HTTPResponse, json
+
+from mortgage_cloud.errors import AppError
+from mortgage_cloud.infra.logging import application_id_var, request_id_var
+from mortgage_cloud.infra.runtime import start_runtime, stop_runtime
+from mortgage_cloud.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+_app_numbers = itertools.count(1)
+
+
+def create_app(settings: Settings | None = None, *, manage_runtime: bool = True) -> Sanic:
+    """Build the web app; unless told otherwise, the runtime starts with the server and stops with it."""
+    settings = settings or get_settings()
+    settings.check_for_production()
+
+    app = Sanic(f"mortgage_cloud_{next(_app_numbers)}")
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.CORS = False  # the consoles are served from this origin; bank systems call server to server
+    app.config.REQUEST_MAX_SIZE = 20 * 1024 * 1024
+    app.ctx.settings = settings
+
+    _register_blueprints(app)
+    if manage_runtime:
+        _register_lifecycle(app, settings)
+    _register_request_ids(app)
+    _register_error_handlers(app)
+    return app
+
+
+def _register_blueprints(app: Sanic) -> None:
+    from mortgage_cloud.health import bp as health_bp
+
+    app.blueprint(health_bp)
+
+
+def _register_lifecycle(app: Sanic, settings: Settings) -> None:
+    @app.before_server_start
+    async def open_runtime(app: Sanic) -> None:
+        app.ctx.runtime = await start_runtime(settings)
+        log.info("server starting", extra={"port": settings.port})
+
+    @app.after_server_stop
+    async def close_runtime(app: Sanic) -> None:
+        await stop_runtime()
+        log.info("server stopped")
+
+
+def _register_request_ids(app: Sanic) -> None:
+    @app.on_request
+    async def assign_request_id(request: Request) -> None:
+        incoming = request.headers.get("X-Request-Id", "")
+        request.ctx.request_id = incoming if _is_safe_request_id(incoming) else uuid.uuid4().hex
+        request_id_var.set(request.ctx.request_id)
+        application_id_var.set(None)
+
+    @app.on_response
+    async def echo_request_id(request: Request, response: HTTPResponse) -> None:
+        request_id = getattr(request.ctx, "request_id", None)
+        if request_id:
+            response.headers["X-Request-Id"] = request_id
+
+
+def _is_safe_request_id(value: str) -> bool:
+    return 8 <= len(value) <= 64 and all(ch.isalnum() or ch in "-_" for ch in value)
+
+
+def _register_error_handlers(app: Sanic) -> None:
+    @app.exception(AppError)
+    async def render_app_error(request: Request, error: AppError) -> HTTPResponse:
+        level = logging.WARNING if error.status >= 500 else logging.INFO
+        log.log(level, "request failed", extra={"code": error.code, "status": error.status, "path": request.path})
+        return json(error.to_dict(), status=error.status)
+
+    @app.exception(SanicException)
+    async def render_sanic_error(request: Request, error: SanicException) -> HTTPResponse:
+        status = getattr(error, "status_code", 500)
+        code, message = _SANIC_ERRORS.get(status, ("HTTP_ERROR", "请求无法处理。"))
+        log.info("request failed", extra={"code": code, "status": status, "path": request.path})
+        return json({"code": code, "message": message}, status=status)
+
+    @app.exception(Exception)
+    async def render_unexpected(request: Request, error: Exception) -> HTTPResponse:
+        log.exception("unexpected error", extra={"path": request.path})
+        return json({"code": "INTERNAL_ERROR", "message": "系统繁忙，请稍后重试。"}, status=500)
+
+
+_SANIC_ERRORS = {
+    400: ("BAD_REQUEST", "请求格式有误，请检查后重试。"),
+    404: ("NOT_FOUND", "请求的地址不存在。"),
+    405: ("METHOD_NOT_ALLOWED", "不支持该请求方法。"),
+    413: ("PAYLOAD_TOO_LARGE", "上传内容过大。"),
+}

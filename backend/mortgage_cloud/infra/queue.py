@@ -1,0 +1,133 @@
+"""Background jobs: saq on Redis when Redis is configured, asyncio tasks in this process otherwise.
+
+Jobs must be idempotent: a job can run twice (a retry after a crash, a recovery sweep), so each
+one checks the state it is meant to change before it changes it.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from saq import Queue as SaqQueue
+from saq import Worker as SaqWorker
+
+log = logging.getLogger(__name__)
+
+JobFunction = Callable[..., Awaitable[Any]]
+
+
+class JobQueue(Protocol):
+    def register(self, name: str, function: JobFunction) -> None: ...
+    async def enqueue(self, name: str, *, key: str, **kwargs: Any) -> None: ...
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    async def join(self) -> None: ...
+
+
+class InProcessQueue:
+    """Run jobs as asyncio tasks with bounded concurrency; a key already pending is not queued twice."""
+
+    def __init__(self, *, concurrency: int = 20, retries: int = 3) -> None:
+        self.functions: dict[str, JobFunction] = {}
+        self.concurrency = concurrency
+        self.retries = retries
+        self._queue: asyncio.Queue[tuple[str, str, dict[str, Any]]] = asyncio.Queue()
+        self._pending: set[str] = set()
+        self._workers: list[asyncio.Task[None]] = []
+
+    def register(self, name: str, function: JobFunction) -> None:
+        self.functions[name] = function
+
+    async def enqueue(self, name: str, *, key: str, **kwargs: Any) -> None:
+        if key in self._pending:
+            return
+        self._pending.add(key)
+        await self._queue.put((name, key, kwargs))
+
+    async def start(self) -> None:
+        self._workers = [asyncio.create_task(self._work()) for _ in range(self.concurrency)]
+
+    async def stop(self) -> None:
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers = []
+
+    async def join(self) -> None:
+        """Wait until every queued job, and every job those jobs queued, has finished."""
+        await self._queue.join()
+
+    async def _work(self) -> None:
+        while True:
+            name, key, kwargs = await self._queue.get()
+            try:
+                await self._run(name, key, kwargs)
+            finally:
+                self._pending.discard(key)
+                self._queue.task_done()
+
+    async def _run(self, name: str, key: str, kwargs: dict[str, Any]) -> None:
+        for attempt in range(1, self.retries + 1):
+            try:
+                await self.functions[name](**kwargs)
+                return
+            except Exception:
+                log.exception("job failed", extra={"job": name, "job_key": key, "attempt": attempt})
+                await asyncio.sleep(0.05 * 2**attempt)
+        log.error("job gave up after retries", extra={"job": name, "job_key": key, "attempts": self.retries})
+
+
+class RedisJobQueue:
+    """Jobs in Redis through saq, so any worker process can pick them up and a crash loses none."""
+
+    def __init__(self, url: str, *, name: str = "mortgage-cloud", concurrency: int = 20, retries: int = 3) -> None:
+        self.queue = SaqQueue.from_url(url, name=name)
+        self.functions: dict[str, JobFunction] = {}
+        self.concurrency = concurrency
+        self.retries = retries
+        self._worker: SaqWorker | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def register(self, name: str, function: JobFunction) -> None:
+        self.functions[name] = function
+
+    async def enqueue(self, name: str, *, key: str, **kwargs: Any) -> None:
+        await self.queue.enqueue(name, key=key, retries=self.retries, timeout=120, **kwargs)
+
+    async def start(self) -> None:
+        await self.queue.connect()
+        functions = [(name, _adapt(function)) for name, function in self.functions.items()]
+        self._worker = SaqWorker(self.queue, functions=functions, concurrency=self.concurrency)
+        self._task = asyncio.create_task(self._worker.start())
+
+    async def stop(self) -> None:
+        if self._worker is not None:
+            await self._worker.stop()
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self.queue.disconnect()
+
+    async def join(self) -> None:
+        """Wait until the queue has no queued or active job."""
+        while True:
+            info = await self.queue.info()
+            if not info.get("queued") and not info.get("active"):
+                return
+            await asyncio.sleep(0.05)
+
+
+def _adapt(function: JobFunction) -> JobFunction:
+    async def run(ctx: dict[str, Any], **kwargs: Any) -> Any:  # noqa: ARG001 - saq passes its context first
+        return await function(**kwargs)
+
+    run.__qualname__ = function.__qualname__
+    return run
+
+
+def create_queue(redis_url: str | None, *, name: str = "mortgage-cloud", concurrency: int = 20) -> JobQueue:
+    """Return a saq queue on Redis when a URL is given, else the in-process queue."""
+    if redis_url:
+        return RedisJobQueue(redis_url, name=name, concurrency=concurrency)
+    return InProcessQueue(concurrency=concurrency)

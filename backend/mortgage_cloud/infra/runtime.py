@@ -1,0 +1,65 @@
+"""The shared components of one running process: settings, cache, job queue and storage."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mortgage_cloud.infra.cache import Cache, create_cache
+from mortgage_cloud.infra.db import close_db, init_db
+from mortgage_cloud.infra.queue import JobQueue, create_queue
+from mortgage_cloud.infra.storage import LocalStorage
+from mortgage_cloud.settings import Settings
+
+
+@dataclass
+class Runtime:
+    """Components that services reach through `runtime()`; one per process."""
+
+    settings: Settings
+    cache: Cache
+    queue: JobQueue
+    storage: LocalStorage
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+_current: Runtime | None = None
+
+
+def runtime() -> Runtime:
+    """Return the running process's components; raise when `start_runtime` has not run."""
+    if _current is None:
+        raise RuntimeError("runtime not started: call start_runtime(settings) first")
+    return _current
+
+
+async def start_runtime(settings: Settings, *, create_schema: bool = False) -> Runtime:
+    """Open the database, cache, queue and storage, register the jobs and start the queue's workers."""
+    global _current
+
+    await init_db(settings, create_schema=create_schema)
+    _current = Runtime(
+        settings=settings,
+        cache=create_cache(settings.redis_url, prefix=settings.redis_prefix),
+        queue=create_queue(settings.redis_url, name=settings.redis_prefix + "jobs"),
+        storage=LocalStorage(settings.data_dir / "files"),
+    )
+
+    from mortgage_cloud.jobs import register_jobs
+
+    register_jobs(_current.queue)
+    await _current.queue.start()
+    return _current
+
+
+async def stop_runtime() -> None:
+    """Stop the queue's workers and close every connection."""
+    global _current
+    if _current is None:
+        return
+    await _current.queue.stop()
+    await _current.cache.close()
+    for closer in _current.extras.values():
+        close = getattr(closer, "aclose", None)
+        if close is not None:
+            await close()
+    await close_db()
+    _current = None

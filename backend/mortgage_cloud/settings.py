@@ -1,0 +1,79 @@
+"""Typed settings read from `MC_`-prefixed environment variables."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; the defaults run everything embedded (SQLite, in-process cache, local files)."""
+
+    model_config = SettingsConfigDict(env_prefix="MC_", extra="ignore")
+
+    database_url: str = "sqlite://var/mortgage-cloud.sqlite3"
+    redis_url: str | None = None
+    redis_prefix: str = Field(default="mc:", description="key prefix, so that several deployments can share one Redis")
+    data_dir: Path = Path("var")
+    public_base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    log_level: str = "INFO"
+
+    # Key for ID and phone numbers at rest (AES-GCM) and for their search hashes (HMAC-SHA256).
+    # The default only suits a local demo, so production start-up rejects it.
+    data_key: SecretStr = SecretStr("dev-only-data-key-change-me-0123456789abcdef")
+    environment: str = "development"
+
+    # WeChat official account and mini-program; the base URLs point at the mock server by default.
+    wechat_api_base: str = "http://127.0.0.1:8101"
+    wechat_open_base: str = "http://127.0.0.1:8101"
+    wechat_mp_app_id: str = "wx-mp-demo-appid"
+    wechat_mp_secret: SecretStr = SecretStr("mp-demo-secret")
+    wechat_oa_app_id: str = "wx-oa-demo-appid"
+    wechat_oa_secret: SecretStr = SecretStr("oa-demo-secret")
+    wechat_token: SecretStr = SecretStr("demo-callback-token")
+    wechat_encoding_aes_key: SecretStr = SecretStr("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")
+    wechat_status_template_id: str = "status-template-demo"
+
+    # Face verification provider (Baidu's face API protocol); the base URL points at the mock by default.
+    face_api_base: str = "http://127.0.0.1:8102"
+    face_app_id: str = "face-demo-app"
+    face_api_key: str = "face-demo-key"
+    face_secret_key: SecretStr = SecretStr("face-demo-secret")
+    face_match_threshold: float = 80.0
+    face_timeout_seconds: float = 5.0
+    face_fresh_seconds: int = Field(default=600, description="how long a face verification stays valid for signing")
+
+    # Bank API request signatures: allowed clock skew and nonce lifetime, in seconds.
+    bank_signature_window_seconds: int = 300
+
+    registry_name: str = "长沙市不动产登记中心"
+    registry_province_abbr: str = "湘"
+    registry_city: str = "长沙市"
+    registry_division_code: str = "430100"
+
+    @field_validator("redis_url")
+    @classmethod
+    def _empty_redis_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @property
+    def uses_redis(self) -> bool:
+        """Whether cache, nonces and the job queue live in Redis rather than in this process."""
+        return self.redis_url is not None
+
+    def check_for_production(self) -> None:
+        """Raise when a production start-up still carries a development default secret."""
+        if self.environment != "production":
+            return
+        if self.data_key.get_secret_value().startswith("dev-only"):
+            raise ValueError("MC_DATA_KEY must be set to a secret of at least 32 characters in production")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the settings of this process, read once from the environment."""
+    return Settings()

@@ -1,0 +1,18 @@
+async def test_healthz_ok(client):
+    response = await client.get("/healthz")
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_reaches_database_and_cache(client):
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+
+
+async def test_unknown_route_returns_json_error(client):
+    response = await client.get("/no-such-route")
+    assert response.json()["code"] == "NOT_FOUND"
+
+
+async def test_request_id_echoed(client):
+    response = await client.get("/healthz", headers={"X-Request-Id": "req-12345678"})
+    assert response.headers["X-Request-Id"] == "req-12345678"
