@@ -1,0 +1,27 @@
+"""The signed bank API (`/bank/v1`): routes for the institution itself and the platform's certificates."""
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+
+from mortgage_cloud.banks.auth import bank_required
+from mortgage_cloud.banks.responses import platform_api_key
+from mortgage_cloud.banks.service import institution_profile
+
+bp = Blueprint("banks", url_prefix="/bank/v1")
+
+
+@bp.get("/platform-certificates")
+async def platform_certificates(request: Request) -> HTTPResponse:
+    """List the certificates whose keys sign the platform's responses, with the CA that issued them.
+
+    Unsigned requests are allowed: a bank needs these certificates before it can check anything.
+    """
+    key = await platform_api_key()
+    return json({"certificates": key.certificate_list(), "ca_certificate_pem": key.ca_certificate_pem})
+
+
+@bp.get("/institution")
+@bank_required
+async def current_institution(request: Request) -> HTTPResponse:
+    """Return the calling institution's profile and its certificates."""
+    return json(await institution_profile(institution=request.ctx.institution))

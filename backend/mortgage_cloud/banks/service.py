@@ -1,0 +1,262 @@
+"""Onboarding of institutions and the life of their API certificates: register, rotate, revoke."""
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+from tortoise.transactions import in_transaction
+
+from mortgage_cloud.banks.key_material import KeyMaterial, prepare_key_material
+from mortgage_cloud.banks.models import (
+    CertificateStatus,
+    Institution,
+    InstitutionCertificate,
+    InstitutionKind,
+    InstitutionStatus,
+    Officer,
+    OfficerRole,
+    SignatureAlgorithm,
+)
+from mortgage_cloud.errors import Conflict, NotFound, ValidationFailed, field_error
+from mortgage_cloud.identifiers import check_uscc
+from mortgage_cloud.infra import pii
+
+log = logging.getLogger(__name__)
+
+ALGORITHM_ALIASES = {
+    "ecdsa-p256": SignatureAlgorithm.ECDSA_P256_SHA256,
+    "rsa-2048": SignatureAlgorithm.RSA_2048_SHA256,
+    "sm2": SignatureAlgorithm.SM2_SM3,
+}
+
+
+class UsccCheckCharacterMismatch(ValidationFailed):
+    code = "USCC_CHECK_CHARACTER_MISMATCH"
+    message = "统一社会信用代码的校验位与计算结果不符。"
+
+
+@dataclass
+class OnboardingResult:
+    """A registered certificate; `private_key_pem` is set only when the platform generated the key, and only here."""
+
+    institution: Institution
+    certificate: InstitutionCertificate
+    private_key_pem: str | None = field(default=None, repr=False)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def serial_no(self) -> str:
+        return self.certificate.serial_no
+
+
+def parse_algorithm(value: str) -> SignatureAlgorithm:
+    """Accept an algorithm's full name or its short CLI name (ecdsa-p256, rsa-2048, sm2)."""
+    if value in ALGORITHM_ALIASES:
+        return ALGORITHM_ALIASES[value]
+    try:
+        return SignatureAlgorithm(value)
+    except ValueError:
+        names = ", ".join([*ALGORITHM_ALIASES, *(item.value for item in SignatureAlgorithm)])
+        raise field_error("algorithm", f"不支持的签名算法“{value}”，可选：{names}。") from None
+
+
+async def onboard_institution(
+    *,
+    name: str,
+    uscc: str,
+    kind: str,
+    webhook_url: str | None = None,
+    csr_pem: str | None = None,
+    public_key_pem: str | None = None,
+    algorithm: str = SignatureAlgorithm.ECDSA_P256_SHA256,
+    accept_uscc_warning: bool = False,
+) -> OnboardingResult:
+    """Register an institution with its first API certificate; a failed USCC check character needs `accept_uscc_warning`."""
+    name = _checked_name(name)
+    kind = _checked_kind(kind)
+    webhook_url = _checked_webhook_url(webhook_url)
+    signature_algorithm = parse_algorithm(algorithm)
+    code, warnings = _checked_uscc(uscc, accept_warning=accept_uscc_warning)
+    if await Institution.exists(uscc=code):
+        raise Conflict("该统一社会信用代码的机构已登记。", code="INSTITUTION_EXISTS", field="uscc")
+
+    material = await prepare_key_material(
+        algorithm=signature_algorithm, name=name, uscc=code, csr_pem=csr_pem, public_key_pem=public_key_pem
+    )
+    async with in_transaction() as connection:
+        institution = await Institution.create(
+            name=name, uscc=code, kind=kind, webhook_url=webhook_url, using_db=connection
+        )
+        certificate = await _save_certificate(institution, signature_algorithm, material, connection=connection)
+
+    log.info(
+        "institution onboarded",
+        extra={"institution_id": str(institution.id), "serial_no": certificate.serial_no, "algorithm": str(signature_algorithm)},
+    )
+    return OnboardingResult(
+        institution=institution, certificate=certificate, private_key_pem=material.private_key_pem, warnings=warnings
+    )
+
+
+async def rotate_certificate(
+    *,
+    institution_id: str | uuid.UUID,
+    algorithm: str = SignatureAlgorithm.ECDSA_P256_SHA256,
+    csr_pem: str | None = None,
+    public_key_pem: str | None = None,
+) -> OnboardingResult:
+    """Register a new certificate beside the current ones; revoke the old serial once the bank has switched."""
+    institution = await _institution(institution_id)
+    signature_algorithm = parse_algorithm(algorithm)
+    material = await prepare_key_material(
+        algorithm=signature_algorithm,
+        name=institution.name,
+        uscc=institution.uscc,
+        csr_pem=csr_pem,
+        public_key_pem=public_key_pem,
+    )
+    certificate = await _save_certificate(institution, signature_algorithm, material)
+    log.info("institution certificate added", extra={"institution_id": str(institution.id), "serial_no": certificate.serial_no})
+    return OnboardingResult(institution=institution, certificate=certificate, private_key_pem=material.private_key_pem)
+
+
+async def revoke_certificate(*, serial_no: str) -> InstitutionCertificate:
+    """Revoke a certificate so that requests signed with it are rejected; revoking twice changes nothing."""
+    certificate = await InstitutionCertificate.get_or_none(serial_no=serial_no.strip().lower())
+    if certificate is None:
+        raise NotFound("未找到该序列号的证书。", code="CERTIFICATE_NOT_FOUND", field="serial_no")
+    if certificate.status != CertificateStatus.REVOKED:
+        certificate.status = CertificateStatus.REVOKED
+        certificate.revoked_at = datetime.now(timezone.utc)
+        await certificate.save(update_fields=["status", "revoked_at"])
+        log.info("institution certificate revoked", extra={"serial_no": certificate.serial_no})
+    return certificate
+
+
+async def set_institution_status(*, institution_id: str | uuid.UUID, status: str) -> Institution:
+    """Suspend an institution's API access or restore it."""
+    institution = await _institution(institution_id)
+    try:
+        institution.status = InstitutionStatus(status)
+    except ValueError:
+        raise field_error("status", "机构状态只能是 active 或 suspended。") from None
+    await institution.save(update_fields=["status"])
+    log.info("institution status changed", extra={"institution_id": str(institution.id), "status": status})
+    return institution
+
+
+async def list_institutions() -> list[Institution]:
+    """Return every institution, oldest first, with its certificates prefetched."""
+    return await Institution.all().order_by("created_at").prefetch_related("certificates")
+
+
+async def institution_profile(*, institution: Institution) -> dict[str, Any]:
+    """Describe an institution and its certificates for the bank API."""
+    certificates = await InstitutionCertificate.filter(institution_id=institution.id).order_by("created_at")
+    return {
+        "id": str(institution.id),
+        "name": institution.name,
+        "uscc": institution.uscc,
+        "kind": str(institution.kind),
+        "status": str(institution.status),
+        "webhook_url": institution.webhook_url,
+        "created_at": institution.created_at.isoformat(),
+        "certificates": [_describe_certificate(certificate) for certificate in certificates],
+    }
+
+
+async def create_officer(
+    *, institution_id: str | uuid.UUID, name: str, role: str = OfficerRole.LOAN_OFFICER, phone: str | None = None
+) -> Officer:
+    """Register an officer of an institution; the phone number is stored encrypted."""
+    institution = await _institution(institution_id)
+    if not name or not name.strip() or len(name.strip()) > 50:
+        raise field_error("name", "经办人姓名不能为空，且不超过50个字。")
+    try:
+        officer_role = OfficerRole(role)
+    except ValueError:
+        raise field_error("role", "经办人角色只能是 loan_officer、supervisor 或 read_only。") from None
+    return await Officer.create(
+        institution=institution,
+        name=name.strip(),
+        role=officer_role,
+        phone_enc=pii.encrypt(phone) if phone else None,
+    )
+
+
+def _describe_certificate(certificate: InstitutionCertificate) -> dict[str, Any]:
+    return {
+        "serial_no": certificate.serial_no,
+        "algorithm": str(certificate.algorithm),
+        "status": str(certificate.status),
+        "not_before": certificate.not_before.isoformat(),
+        "not_after": certificate.not_after.isoformat(),
+    }
+
+
+async def _institution(institution_id: str | uuid.UUID) -> Institution:
+    try:
+        parsed = uuid.UUID(str(institution_id))
+    except ValueError:
+        raise field_error("institution_id", "机构编号格式有误，应为 UUID。") from None
+    institution = await Institution.get_or_none(id=parsed)
+    if institution is None:
+        raise NotFound("未找到该机构。", code="INSTITUTION_NOT_FOUND", field="institution_id")
+    return institution
+
+
+def _checked_name(name: str) -> str:
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 100:
+        raise field_error("name", "机构名称不能为空，且不超过100个字。")
+    return name
+
+
+def _checked_kind(kind: str) -> InstitutionKind:
+    try:
+        return InstitutionKind(kind)
+    except ValueError:
+        raise field_error("kind", "机构类型只能是 bank（银行）或 fund_centre（公积金中心）。") from None
+
+
+def _checked_webhook_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname or len(url) > 500:
+        raise field_error("webhook_url", "回调地址须为不超过500个字符的 http(s) 完整网址。")
+    return url
+
+
+def _checked_uscc(uscc: str, *, accept_warning: bool) -> tuple[str, list[str]]:
+    result = check_uscc(uscc, field="uscc")
+    if result.check_char_valid:
+        return result.code, []
+
+    warning = f"统一社会信用代码 {result.code} 的校验位应为 {result.expected_check_char}。"
+    if not accept_warning:
+        raise UsccCheckCharacterMismatch(
+            f"{warning}部分早期试点地区颁发的代码校验位不符但仍合法；请对照营业执照核对，确认无误后再确认登记。",
+            field="uscc",
+            expected_check_char=result.expected_check_char,
+        )
+    log.warning("institution uscc check character mismatch accepted", extra={"uscc": result.code})
+    return result.code, [warning]
+
+
+async def _save_certificate(
+    institution: Institution, algorithm: SignatureAlgorithm, material: KeyMaterial, *, connection: Any = None
+) -> InstitutionCertificate:
+    return await InstitutionCertificate.create(
+        serial_no=material.serial_no,
+        institution=institution,
+        algorithm=algorithm,
+        public_key_pem=material.public_key_pem,
+        certificate_pem=material.certificate_pem,
+        not_before=material.not_before,
+        not_after=material.not_after,
+        using_db=connection,
+    )
