@@ -14,9 +14,7 @@ from mortgage_cloud.app import create_app
 from mortgage_cloud.infra.runtime import Runtime, start_runtime, stop_runtime
 from mortgage_cloud.settings import Settings
 
-BACKEND = os.environ.get("MC_TEST_BACKEND", "sqlite")
-POSTGRES_ADMIN_URL = os.environ.get("MC_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("MC_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+from backend_settings import BACKEND, POSTGRES_ADMIN_URL, REDIS_URL
 
 
 def pytest_report_header() -> str:

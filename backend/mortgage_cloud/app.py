@@ -37,9 +37,25 @@ def create_app(settings: Settings | None = None, *, manage_runtime: bool = True)
 
 
 def _register_blueprints(app: Sanic) -> None:
+    from mortgage_cloud.applications.bank_routes import bp as bank_applications_bp
+    from mortgage_cloud.applications.public_routes import bp as public_bp
+    from mortgage_cloud.applications.routes import bp as borrower_applications_bp
+    from mortgage_cloud.applications.status_reply import latest_status_text
+    from mortgage_cloud.banks.responses import install_response_signing
+    from mortgage_cloud.banks.routes import bp as banks_bp
+    from mortgage_cloud.consent.routes import bp as consents_bp
     from mortgage_cloud.health import bp as health_bp
+    from mortgage_cloud.identity.callback import set_status_reply_provider
+    from mortgage_cloud.identity.callback_routes import bp as wechat_callback_bp
+    from mortgage_cloud.identity.routes import bp as identity_bp
+    from mortgage_cloud.valuation.routes import bp as valuation_bp
 
-    app.blueprint(health_bp)
+    for blueprint in (health_bp, identity_bp, wechat_callback_bp, consents_bp, borrower_applications_bp,
+                      banks_bp, bank_applications_bp, valuation_bp, public_bp):
+        app.blueprint(blueprint)
+
+    install_response_signing(app)
+    set_status_reply_provider(latest_status_text)
 
 
 def _register_lifecycle(app: Sanic, settings: Settings) -> None:

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     wechat_token: SecretStr = SecretStr("demo-callback-token")
     wechat_encoding_aes_key: SecretStr = SecretStr("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")
     wechat_status_template_id: str = "status-template-demo"
+    wechat_subscribe_template_id: str = "subscribe-status-template-demo"
 
     # Face verification provider (Baidu's face API protocol); the base URL points at the mock by default.
     face_api_base: str = "http://127.0.0.1:8102"
@@ -54,6 +55,11 @@ class Settings(BaseSettings):
     registry_province_abbr: str = "湘"
     registry_city: str = "长沙市"
     registry_division_code: str = "430100"
+
+    # Folder with changsha_lianjia_ershoufang_2022.csv, whose community names the seed register uses.
+    housing_data_dir: Path = Path("../shared/data/housing")
+    # The registry's own unified social credit code, printed in its seal certificate (demo value with a valid check character).
+    registry_uscc: str = "12430100MB1D47286R"
 
     @field_validator("redis_url")
     @classmethod

@@ -76,8 +76,11 @@ async def migrate_db(settings: Settings) -> None:
     """Apply every pending migration."""
     from tortoise.migrations.api import migrate
 
-    await migrate(config=tortoise_config(settings))
-    await Tortoise.close_connections()
+    try:
+        await migrate(config=tortoise_config(settings))
+    finally:
+        # An open aiosqlite connection keeps a thread alive, so a failed run would otherwise hang.
+        await Tortoise.close_connections()
     log.info("migrations applied")
 
 

@@ -47,6 +47,10 @@ async def start_runtime(settings: Settings, *, create_schema: bool = False) -> R
 
     register_jobs(_current.queue)
     await _current.queue.start()
+
+    from mortgage_cloud.pipeline.runner import recover
+
+    await recover()
     return _current
 
 

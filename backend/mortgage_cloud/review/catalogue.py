@@ -55,6 +55,7 @@ _RULES = [
     Rule("SIGNATURE_INVALID", "文件签名验证未通过，文件可能已被篡改。", Outcome.REJECT),
     Rule("DOCUMENT_DATA_MISMATCH", "申请文件内容与登记簿或申请数据不一致。", Outcome.REJECT),
     # Other applications.
+    Rule("REGISTER_CHAIN_BROKEN", "该不动产单元的登记簿记录校验未通过，需转人工核查。", Outcome.REVIEW),
     Rule("UNIT_IN_FLIGHT", "该不动产已有其他登记业务正在办理，请待其办结后再申请。", Outcome.REJECT),
 ]
 

@@ -1,0 +1,155 @@
+"""Borrowers and co-owners sign after a fresh face verification; the bank seals with its organisation seal."""
+
+import base64
+import binascii
+import hashlib
+import logging
+from datetime import timedelta
+from typing import Any
+
+from mortgage_cloud.applications.documents import DOCUMENT_KINDS
+from mortgage_cloud.applications.models import Application, ApplicationDocument, Signer
+from mortgage_cloud.applications.states import State
+from mortgage_cloud.applications.transitions import transition, utcnow
+from mortgage_cloud.errors import Conflict, Forbidden, field_error
+from mortgage_cloud.infra import pii
+from mortgage_cloud.infra.runtime import runtime
+
+log = logging.getLogger(__name__)
+
+SIGNABLE_STATES = (State.DOCUMENTS_READY, State.SIGNING)
+MAX_SIGNATURE_IMAGE_BYTES = 512 * 1024
+
+
+def decode_signature_image(value: Any) -> bytes:
+    """Decode the handwritten signature, a base64 PNG drawn on the signature pad."""
+    try:
+        image = base64.b64decode(str(value), validate=True)
+    except (binascii.Error, ValueError):
+        raise field_error("signature_image", "手写签名须为 base64 编码的 PNG 图片。") from None
+    if not image.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise field_error("signature_image", "手写签名须为 PNG 图片。")
+    if len(image) > MAX_SIGNATURE_IMAGE_BYTES:
+        raise field_error("signature_image", "手写签名图片不能超过 512 KB。")
+    return image
+
+
+async def sign_as_mortgagor(*, application: Application, borrower: Any, signature_image: bytes) -> Signer:
+    """Sign every document as the borrower's mortgagor signer, with a per-signing certificate."""
+    signer = await Signer.get_or_none(application_id=application.id, role="mortgagor", id_hash=borrower.id_hash)
+    if signer is None:
+        raise Forbidden("您不是该不动产的抵押人，无需签署。", code="NOT_A_SIGNER")
+    if signer.signed_at is not None:
+        raise Conflict("您已签署过该申请的文件。", code="ALREADY_SIGNED")
+
+    verification = await signing_face_verification(borrower_id=borrower.id)
+    if verification is None:
+        raise Forbidden("签署前须在有效期内完成人脸核验，且最近一次核验须通过，请重新核验。", code="FACE_NOT_FRESH")
+
+    async with runtime().cache.lock(f"sign:{application.id}", timeout=60):
+        await _require_signable(application)
+        credentials = (await _ca()).issue_event_certificate(
+            name=borrower.name, id_number=pii.decrypt(borrower.id_number_enc)
+        )
+        await _sign_documents(application, credentials, field_name=f"mortgagor_{signer.position}",
+                              role="mortgagor", position=signer.position, reason="抵押人签署",
+                              signature_image=signature_image, face_verification_id=verification.id)
+        signer.borrower_id = borrower.id
+        signer.face_verification_id = verification.id
+        signer.face_verified_at = verification.created_at
+        signer.signature_image_sha256 = hashlib.sha256(signature_image).hexdigest()
+        signer.signed_at = utcnow()
+        await signer.save()
+
+    log.info("mortgagor signed", extra={"application_id": str(application.id), "position": signer.position})
+    await _advance_signing_state(application, actor=f"borrower:{borrower.id}")
+    return signer
+
+
+async def signing_face_verification(*, borrower_id: Any) -> Any:
+    """Return the borrower's latest signing face verification if it passed and is fresh.
+
+    A failed match after an earlier pass cancels that pass: whoever faced the camera last must be the
+    signer. Provider errors are not decisions, so they neither pass nor cancel.
+    """
+    from mortgage_cloud.identity.models import FaceVerification
+
+    latest = await FaceVerification.filter(
+        borrower_id=borrower_id, purpose="signing", provider_error_code__isnull=True
+    ).order_by("-created_at").first()
+    if latest is None or not latest.passed:
+        return None
+    if utcnow() - latest.created_at > timedelta(seconds=runtime().settings.face_fresh_seconds):
+        return None
+    return latest
+
+
+async def seal_as_mortgagee(*, application: Application, institution: Any) -> Signer:
+    """Apply the institution's hosted organisation seal to every document."""
+    from mortgage_cloud.signing.service import institution_seal
+
+    signer = await Signer.get(application_id=application.id, role="mortgagee", position=0)
+    if signer.signed_at is not None:
+        raise Conflict("本机构已对该申请的文件签章。", code="ALREADY_SEALED")
+
+    async with runtime().cache.lock(f"sign:{application.id}", timeout=60):
+        await _require_signable(application)
+        credentials = await institution_seal(await _ca(), institution_id=institution.id, name=institution.name,
+                                             uscc=institution.uscc)
+        await _sign_documents(application, credentials, field_name="mortgagee_0", role="mortgagee", position=0,
+                              reason="抵押权人签章", seal_text=institution.name)
+        signer.signed_at = utcnow()
+        await signer.save()
+
+    log.info("mortgagee sealed", extra={"application_id": str(application.id)})
+    await _advance_signing_state(application, actor=f"institution:{institution.id}")
+    return signer
+
+
+async def _require_signable(application: Application) -> None:
+    await application.refresh_from_db(fields=["state"])
+    if application.state not in SIGNABLE_STATES:
+        raise Conflict("当前状态不能签署文件。", code="NOT_SIGNABLE", state=str(application.state))
+
+
+async def _ca() -> Any:
+    from mortgage_cloud.signing.ca import PlatformCA
+
+    return await PlatformCA.load_or_create(runtime().settings.data_dir / "ca")
+
+
+async def _sign_documents(application: Application, credentials: Any, *, field_name: str, role: str,
+                          position: int, reason: str, signature_image: bytes | None = None,
+                          seal_text: str | None = None, face_verification_id: Any = None) -> None:
+    from mortgage_cloud.documents.render import signature_box
+    from mortgage_cloud.signing.pades import sign_pdf
+    from mortgage_cloud.signing.service import record_signature
+
+    image_sha256 = hashlib.sha256(signature_image).hexdigest() if signature_image else None
+    storage = runtime().storage
+    for kind in DOCUMENT_KINDS:
+        document = await ApplicationDocument.get(application_id=application.id, kind=kind)
+        page, box = signature_box(kind, role, position)
+        signed = await sign_pdf(
+            await storage.get(document.storage_key), credentials, field_name=field_name, reason=reason,
+            location=runtime().settings.registry_city, page=page, box=box,
+            signature_image=signature_image, seal_text=seal_text,
+        )
+        document.sha256 = await storage.put(document.storage_key, signed)
+        document.signature_count += 1
+        await document.save(update_fields=["sha256", "signature_count", "updated_at"])
+        await record_signature(document_key=document.storage_key, document_id=document.id, field_name=field_name,
+                               signer_role=role, credentials=credentials, face_verification_id=face_verification_id,
+                               signature_image_sha256=image_sha256)
+
+
+async def _advance_signing_state(application: Application, *, actor: str) -> None:
+    await transition(application.id, from_states=[State.DOCUMENTS_READY], to_state=State.SIGNING, actor=actor)
+    unsigned = await Signer.filter(application_id=application.id, signed_at__isnull=True).count()
+    if unsigned == 0:
+        await transition(application.id, from_states=[State.SIGNING], to_state=State.SIGNED, actor=actor)
+
+
+async def unsigned_mortgagors(application: Application) -> list[Signer]:
+    """Return the mortgagors who still have to sign."""
+    return await Signer.filter(application_id=application.id, role="mortgagor", signed_at__isnull=True)

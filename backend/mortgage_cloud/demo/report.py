@@ -1,0 +1,61 @@
+"""Printing the demo's outcomes and writing its proofs and signed documents to the output folder."""
+
+import asyncio
+from pathlib import Path
+
+from mortgage_cloud.demo.cases import Outcome
+
+DOCUMENT_KINDS = ("mortgage_contract", "application_form", "power_of_attorney", "proof")
+
+
+def print_outcomes(outcomes: list[Outcome], verdicts: list[bool]) -> None:
+    """Print one line per application: number, case, bank, outcome, rule codes, seconds to proof."""
+    print(f"{'application_no':<18} {'case':<22} {'outcome':<16} {'expected':<16} {'rule codes':<40} {'seconds':>8}  ok")
+    for outcome, ok in zip(outcomes, verdicts):
+        seconds = f"{outcome.seconds_to_proof:.3f}" if outcome.seconds_to_proof is not None else "-"
+        codes = ",".join(outcome.codes) or "-"
+        print(f"{outcome.application_no:<18} {outcome.case.kind:<22} {outcome.state:<16} "
+              f"{outcome.expected.state:<16} {codes:<40} {seconds:>8}  {'yes' if ok else 'NO'}", flush=True)
+
+
+async def count_status_messages(outcomes: list[Outcome]) -> tuple[int, int]:
+    """Return (messages the mock WeChat recorded for the demo's borrowers, borrowers who got none)."""
+    total, silent = 0, 0
+    for actor in {id(o.actor): o.actor for o in outcomes if o.actor is not None}.values():
+        openids = {actor.wechat_user["mini_program_openid"], actor.wechat_user["official_account_openid"]}
+        messages = [m for openid in openids
+                    for m in (await actor.wechat.get("/mock/messages", params={"openid": openid})).json()["messages"]]
+        total += len(messages)
+        silent += 0 if messages else 1
+    return total, silent
+
+
+async def write_documents(world: object, outcomes: list[Outcome], output_dir: Path) -> int:
+    """Download each application's documents as its borrower; return how many proofs pdfsig accepts."""
+    from mortgage_cloud.signing.ca import PlatformCA
+    from mortgage_cloud.signing.pdfsig import pdfsig_report
+
+    ca = await PlatformCA.load_or_create(world.settings.data_dir / "ca")
+    valid_proofs = 0
+    for outcome in outcomes:
+        if outcome.actor is None or outcome.application_id is None:
+            continue
+        folder = output_dir / "documents" / outcome.application_no
+        folder.mkdir(parents=True, exist_ok=True)
+        for kind in DOCUMENT_KINDS:
+            if kind == "proof" and outcome.state != "archived":
+                continue
+            if kind != "proof" and outcome.state == "draft":
+                continue
+            pdf = await outcome.actor.download(outcome.application_id, kind)
+            (folder / f"{kind}.pdf").write_bytes(pdf)
+            if kind == "proof":
+                report = await asyncio.to_thread(pdfsig_report, pdf, ca_pem=ca.certificate_pem)
+                if report and all(item.signature_validation.startswith("Signature is Valid") for item in report):
+                    valid_proofs += 1
+
+    for outcome in outcomes:
+        if outcome.actor is not None:
+            await outcome.actor.aclose()
+            outcome.actor = None
+    return valid_proofs
