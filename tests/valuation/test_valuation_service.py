@@ -105,6 +105,13 @@ async def test_report_without_comparables(installed_model, tmp_path: Path) -> No
     assert "仅采用模型法" in text
 
 
+async def test_report_names_sibling_phase(installed_model, tmp_path: Path) -> None:
+    community = _address()["community"]
+    valuation = await value_property(address=_address(community=community + "B区"))
+    files = await write_report(valuation, directory=tmp_path, community_prices=[])
+    assert f"其他分期或片区：{community}" in _pdf_text(files.pdf)
+
+
 def _pdf_text(path: Path) -> str:
     # pdftotext puts a space between Chinese characters and digits, so all whitespace is removed before matching.
     output = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout

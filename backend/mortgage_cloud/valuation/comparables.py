@@ -1,5 +1,8 @@
 """Comparable listings from the subject's community, each adjusted to the subject by explicit factors.
 
+When the subject's community has no training listing at all, the comparables come from the other
+phases or sections of the same estate in the same district (for example 三期 for a subject in 六期).
+
 The factors come from a hedonic regression within communities (community fixed effects), so each
 one measures how the log unit price moves with area, floor band, building age, decoration and listing
 month when the community is held fixed.
@@ -11,7 +14,7 @@ from datetime import date
 
 import numpy as np
 
-from mortgage_cloud.valuation.features import DECORATION_CODES, FLOOR_BANDS, Subject, months_since_2000
+from mortgage_cloud.valuation.features import DECORATION_CODES, FLOOR_BANDS, Subject, estate_of, months_since_2000
 from mortgage_cloud.valuation.sources import Listing
 
 MAX_COMPARABLES = 6
@@ -76,6 +79,7 @@ class ComparablesEstimate:
     log_unit_price: float
     spread: float
     comparables: list[Comparable]
+    level: str = "community"  # community, or estate when they come from the estate's other phases
 
 
 def fit_adjustments(listings: list[Listing]) -> Adjustments:
@@ -129,24 +133,34 @@ def _demean(x: np.ndarray, y: np.ndarray, groups: list[str]) -> tuple[np.ndarray
 
 
 class ComparablesIndex:
-    """The training listings grouped by community, kept in memory for fast look-ups."""
+    """The training listings grouped by community and by estate, kept in memory for fast look-ups."""
 
     def __init__(self, listings: list[Listing]) -> None:
         self.by_community: dict[str, list[Listing]] = {}
+        self.by_estate: dict[tuple[str, str], list[Listing]] = {}
         for item in listings:
             self.by_community.setdefault(item.community, []).append(item)
+            self.by_estate.setdefault((item.district, estate_of(item.community)), []).append(item)
+
+    def __setstate__(self, state: dict) -> None:
+        # Model files saved before the estate index existed are still loadable, so build it from the communities.
+        self.__dict__.update(state)
+        if "by_estate" not in state:
+            self.by_estate = {}
+            for item in (listing for listings in self.by_community.values() for listing in listings):
+                self.by_estate.setdefault((item.district, estate_of(item.community)), []).append(item)
 
     def community_prices(self, community: str) -> list[float]:
         """Return the unit prices of the community's listings."""
         return [item.unit_price for item in self.by_community.get(community, [])]
 
     def estimate(self, subject: Subject, adjustments: Adjustments) -> ComparablesEstimate | None:
-        """Select the closest listings of the subject's community and return their adjusted estimate."""
-        candidates = [
-            item
-            for item in self.by_community.get(subject.community, [])
-            if 1 / AREA_RATIO_LIMIT <= item.area / subject.area <= AREA_RATIO_LIMIT
-        ]
+        """Select the closest listings of the subject's community (else its estate) and return their adjusted estimate."""
+        level = "community"
+        candidates = _similar_area(self.by_community.get(subject.community, []), subject)
+        if not candidates and subject.community not in self.by_community:
+            level = "estate"
+            candidates = _similar_area(self.by_estate.get((subject.district, estate_of(subject.community)), []), subject)
         if not candidates:
             return None
 
@@ -156,7 +170,11 @@ class ComparablesIndex:
         weights = np.array([item.weight for item in comparables])
         centre = float(np.average(logs, weights=weights))
         spread = float(math.sqrt(np.average((logs - centre) ** 2, weights=weights)))
-        return ComparablesEstimate(log_unit_price=centre, spread=spread, comparables=comparables)
+        return ComparablesEstimate(log_unit_price=centre, spread=spread, comparables=comparables, level=level)
+
+
+def _similar_area(listings: list[Listing], subject: Subject) -> list[Listing]:
+    return [item for item in listings if 1 / AREA_RATIO_LIMIT <= item.area / subject.area <= AREA_RATIO_LIMIT]
 
 
 def _distance(subject: Subject, item: Listing, adjustments: Adjustments) -> float:
@@ -172,6 +190,12 @@ def _distance(subject: Subject, item: Listing, adjustments: Adjustments) -> floa
     return distance
 
 
+def _target_month(subject: Subject, adjustments: Adjustments) -> float:
+    # A subject without a date is valued at the latest listing month in the training data, and a later date is capped to it.
+    month = months_since_2000(subject.as_of)
+    return adjustments.reference_month if math.isnan(month) else min(month, adjustments.reference_month)
+
+
 def _adjust(subject: Subject, item: Listing, adjustments: Adjustments) -> Comparable:
     factors: dict[str, float] = {"area": math.exp(adjustments.log_area * math.log(subject.area / item.area))}
     if subject.floor_band and item.floor_band:
@@ -183,7 +207,7 @@ def _adjust(subject: Subject, item: Listing, adjustments: Adjustments) -> Compar
         finish = adjustments.decoration
         factors["decoration"] = math.exp(finish[subject.decoration] - finish[item.decoration])
     if item.listing_date and not math.isnan(adjustments.reference_month):
-        months = adjustments.reference_month - months_since_2000(item.listing_date)
+        months = _target_month(subject, adjustments) - months_since_2000(item.listing_date)
         factors["time"] = math.exp(adjustments.per_month * months)
 
     adjusted = item.unit_price * math.prod(factors.values())

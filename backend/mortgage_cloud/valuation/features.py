@@ -1,6 +1,7 @@
 """The subject of a valuation and the numeric features the model and the comparables share."""
 
 import math
+import re
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -11,6 +12,7 @@ from mortgage_cloud.valuation.sources import Listing
 FLOOR_BANDS = {"低": 0, "中": 1, "高": 2}
 DECORATION_CODES = {"毛坯": 0, "简装": 1, "其他": 2, "精装": 3}
 BUILDING_TYPES = {"板楼": 0, "板塔结合": 1, "塔楼": 2, "平房": 3}
+ESTATE_SUFFIX = re.compile(r"(?:[·\-\s(（].*|[0-9一二三四五六七八九十]+期.*|(?:[A-Za-z]+\d*|\d+|[东南西北中])区.*)$")
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,17 @@ class Subject:
     orientation: str = ""
     has_lift: bool | None = None
     building_type: str = ""
+    as_of: date | None = None  # valuation date. None values the subject at the latest listing month in the training data.
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as JSON-ready values."""
-        return asdict(self)
+        return asdict(self) | {"as_of": self.as_of.isoformat() if self.as_of else None}
+
+
+def estate_of(community: str) -> str:
+    """Return the estate a community belongs to: its name without phase or section suffixes (二期, B区, ·北苑)."""
+    stem = ESTATE_SUFFIX.sub("", community)
+    return stem if len(stem) >= 2 else community
 
 
 def subject_of(listing: Listing) -> Subject:
@@ -52,6 +61,7 @@ def subject_of(listing: Listing) -> Subject:
         orientation=listing.orientation,
         has_lift=listing.has_lift,
         building_type=listing.building_type,
+        as_of=listing.listing_date,
     )
 
 

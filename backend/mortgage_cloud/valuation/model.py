@@ -7,7 +7,6 @@ confidence grade's 80% interval.
 
 import hashlib
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -23,7 +22,7 @@ from mortgage_cloud.valuation.comparables import (
     fit_adjustments,
 )
 from mortgage_cloud.valuation.forest import FlatForest
-from mortgage_cloud.valuation.features import Subject, structural_features, subject_of
+from mortgage_cloud.valuation.features import Subject, estate_of, structural_features, subject_of
 from mortgage_cloud.valuation.sources import Listing
 
 FOLDS = 5
@@ -48,15 +47,6 @@ class Prediction:
     model_unit_price: float
     comparables_unit_price: float | None
     comparables: list[Comparable] = field(default_factory=list)
-
-
-ESTATE_SUFFIX = re.compile(r"(?:[·\-\s(（].*|[0-9一二三四五六七八九十]+期.*|(?:[A-Za-z]+\d*|\d+|[东南西北中])区.*)$")
-
-
-def estate_of(community: str) -> str:
-    """Return the estate a community belongs to: its name without phase or section suffixes (二期, B区, ·北苑)."""
-    stem = ESTATE_SUFFIX.sub("", community)
-    return stem if len(stem) >= 2 else community
 
 
 @dataclass
@@ -234,6 +224,8 @@ def _method(weight: float) -> str:
 
 
 def _grade(comparables: ComparablesEstimate | None, community_known: bool) -> str:
+    if comparables is not None and comparables.level == "estate":
+        return "C"
     if comparables is not None and len(comparables.comparables) >= 4 and comparables.spread <= 0.06:
         return "A"
     if comparables is not None and len(comparables.comparables) >= 2:

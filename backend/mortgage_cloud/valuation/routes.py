@@ -10,6 +10,7 @@ from sanic.response import HTTPResponse, file, json
 from mortgage_cloud.banks.auth import bank_required
 from mortgage_cloud.banks.idempotency import idempotent
 from mortgage_cloud.errors import Forbidden, NotFound, field_error
+from mortgage_cloud.http import json_body
 from mortgage_cloud.infra.runtime import runtime
 from mortgage_cloud.valuation.models import Valuation
 from mortgage_cloud.valuation.report import write_report
@@ -26,8 +27,8 @@ bp = Blueprint("valuation", url_prefix="/bank/v1")
 @idempotent
 async def create_valuation(request: Request) -> HTTPResponse:
     """Value a property given `address` fields, or `unit_no` with the caller's own `application_id` on that unit."""
-    body = request.json if isinstance(request.json, dict) else None
-    if body is None:
+    body = json_body(request)
+    if not body:
         raise field_error("body", "请求体须为 JSON 对象，包含 address 或 unit_no。")
 
     institution = request.ctx.institution
