@@ -1,6 +1,5 @@
 """Test fixtures: one runtime per session on SQLite, or on PostgreSQL and Redis with MC_TEST_BACKEND=postgres."""
 
-import os
 import socket
 import uuid
 from collections.abc import AsyncIterator

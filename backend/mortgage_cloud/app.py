@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None, *, manage_runtime: bool = True)
     settings = settings or get_settings()
     settings.check_for_production()
 
-    app = Sanic(f"mortgage_cloud_{next(_app_numbers)}")
+    app = Sanic(f"mortgage_cloud_{next(_app_numbers)}", configure_logging=False)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.CORS = False  # the consoles are served from this origin; bank systems call server to server
     app.config.REQUEST_MAX_SIZE = 20 * 1024 * 1024
@@ -43,15 +43,19 @@ def _register_blueprints(app: Sanic) -> None:
     from mortgage_cloud.applications.status_reply import latest_status_text
     from mortgage_cloud.banks.responses import install_response_signing
     from mortgage_cloud.banks.routes import bp as banks_bp
+    from mortgage_cloud.banks.webhook_routes import bp as bank_webhooks_bp
+    from mortgage_cloud.banks.openapi_routes import bp as bank_openapi_bp
     from mortgage_cloud.consent.routes import bp as consents_bp
     from mortgage_cloud.health import bp as health_bp
     from mortgage_cloud.identity.callback import set_status_reply_provider
     from mortgage_cloud.identity.callback_routes import bp as wechat_callback_bp
     from mortgage_cloud.identity.routes import bp as identity_bp
+    from mortgage_cloud.review.routes import bp as registry_staff_bp
     from mortgage_cloud.valuation.routes import bp as valuation_bp
 
     for blueprint in (health_bp, identity_bp, wechat_callback_bp, consents_bp, borrower_applications_bp,
-                      banks_bp, bank_applications_bp, valuation_bp, public_bp):
+                      banks_bp, bank_applications_bp, valuation_bp, public_bp, bank_webhooks_bp,
+                      bank_openapi_bp, registry_staff_bp):
         app.blueprint(blueprint)
 
     install_response_signing(app)
@@ -113,5 +117,5 @@ _SANIC_ERRORS = {
     400: ("BAD_REQUEST", "请求格式有误，请检查后重试。"),
     404: ("NOT_FOUND", "请求的地址不存在。"),
     405: ("METHOD_NOT_ALLOWED", "不支持该请求方法。"),
-    413: ("PAYLOAD_TOO_LARGE", "上传内容过大。"),
+    413: ("PAYLOAD_TOO_LARGE", "请求内容或地址过长（请求体上限 20 MB），请压缩图片或精简内容后重试。"),
 }

@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     # Bank API request signatures: allowed clock skew and nonce lifetime, in seconds.
     bank_signature_window_seconds: int = 300
 
+    # Signed webhooks to the institutions' `webhook_url`: the per-request timeout and the backoff delays
+    # in seconds (base delay doubled per failed attempt, capped, with jitter), and the attempts per series.
+    webhook_timeout_seconds: float = 5.0
+    webhook_retry_base_seconds: float = 2.0
+    webhook_retry_max_seconds: float = 3600.0
+    webhook_max_attempts: int = 8
+
     registry_name: str = "长沙市不动产登记中心"
     registry_province_abbr: str = "湘"
     registry_city: str = "长沙市"

@@ -1,3 +1,4 @@
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -8,8 +9,8 @@ from mortgage_cloud.errors import ValidationFailed
 VALID = {
     "mortgage_type": "general",
     "secured_amount": "800000.00",
-    "debt_start": "2026-12-10",
-    "debt_end": "2056-12-09",
+    "debt_start": (date.today() + timedelta(days=5)).isoformat(),
+    "debt_end": (date.today() + timedelta(days=5 + 30 * 365)).isoformat(),
     "loan_contract_no": "HT-2026-000123",
 }
 
@@ -36,7 +37,15 @@ def test_loan_terms_maximum_mortgage_reads_max_amount():
         ({"secured_amount": "10.001"}, "secured_amount"),
         ({"secured_amount": "NaN"}, "secured_amount"),
         ({"debt_start": "2026/12/10"}, "debt_start"),
-        ({"debt_end": "2026-12-01"}, "debt_end"),
+        ({"debt_end": date.today().isoformat()}, "debt_end"),
+        ({"debt_start": "0001-01-01"}, "debt_start"),
+        ({"debt_start": 20261210}, "debt_start"),
+        ({"debt_end": "9999-12-31"}, "debt_end"),
+        ({"debt_start": "2026-02-30"}, "debt_start"),
+        ({"transfer_restricted": "false"}, "transfer_restricted"),
+        ({"guarantee_scope": {"a": 1}}, "guarantee_scope"),
+        ({"debtor_name": ["x"]}, "debtor_name"),
+        ({"loan_contract_no": 12345678}, "loan_contract_no"),
         ({"loan_contract_no": "合同"}, "loan_contract_no"),
         ({"guarantee_scope": "范" * 501}, "guarantee_scope"),
     ],

@@ -1,16 +1,15 @@
 """Fixtures for the bank API tests: institutions onboarded through the real service, and signed headers."""
 
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import pytest
+from factories import random_uscc
 
 from mortgage_cloud.banks.client import BankClient
 from mortgage_cloud.banks.models import SignatureAlgorithm
 from mortgage_cloud.banks.service import onboard_institution
 from mortgage_cloud.banks.signature import sign_request
-from mortgage_cloud.identifiers import USCC_ALPHABET, make_uscc
 from mortgage_cloud.infra.runtime import Runtime
 
 
@@ -57,11 +56,6 @@ class BankCredentials:
             algorithm=self.algorithm,
             **options,
         )
-
-
-def random_uscc() -> str:
-    organisation_code = "".join(secrets.choice(USCC_ALPHABET) for _ in range(9))
-    return make_uscc(division_code="430100", organisation_code=organisation_code)
 
 
 Onboard = Callable[..., Awaitable[BankCredentials]]

@@ -21,7 +21,7 @@ from mortgage_cloud.errors import AppError
 from mortgage_cloud.identifiers import uscc_check_char
 from mortgage_cloud.settings import Settings
 
-from conftest import random_uscc  # tests/banks/conftest.py, on sys.path as this folder
+from factories import random_uscc
 
 
 def _wrong_check_char(uscc: str) -> str:

@@ -6,6 +6,7 @@ from sanic.response import HTTPResponse, json, raw
 from mortgage_cloud.applications import documents, service, signing, submission
 from mortgage_cloud.applications.loan import parse_loan_terms
 from mortgage_cloud.applications.models import Application
+from mortgage_cloud.applications.states import State
 from mortgage_cloud.applications.previews import document_pdf
 from mortgage_cloud.banks.auth import bank_required
 from mortgage_cloud.banks.idempotency import idempotent
@@ -16,6 +17,7 @@ from mortgage_cloud.http import json_body
 bp = Blueprint("bank_applications", url_prefix="/bank/v1")
 
 PAGE_SIZE_MAX = 100
+PAGE_MAX = 100_000
 
 
 @bp.post("/property-queries")
@@ -49,6 +51,8 @@ async def list_applications(request: Request) -> HTTPResponse:
     page, size = _paging(request)
     query = Application.filter(institution_id=request.ctx.institution.id)
     if state := request.args.get("state"):
+        if state not in {item.value for item in State}:
+            raise field_error("state", "state 取值无效，可选：" + "、".join(item.value for item in State) + "。")
         query = query.filter(state=state)
     total = await query.count()
     items = await query.order_by("-created_at").offset((page - 1) * size).limit(size)
@@ -62,8 +66,8 @@ def _paging(request: Request) -> tuple[int, int]:
         size = int(request.args.get("page_size", 20))
     except ValueError:
         raise field_error("page", "page 和 page_size 须为正整数。") from None
-    if page < 1 or not 1 <= size <= PAGE_SIZE_MAX:
-        raise field_error("page_size", f"page 须从 1 开始，page_size 须为 1 至 {PAGE_SIZE_MAX}。")
+    if not 1 <= page <= PAGE_MAX or not 1 <= size <= PAGE_SIZE_MAX:
+        raise field_error("page_size", f"page 须为 1 至 {PAGE_MAX}，page_size 须为 1 至 {PAGE_SIZE_MAX}。")
     return page, size
 
 
@@ -135,3 +139,30 @@ async def download_document(request: Request, application_id: str, kind: str) ->
 async def _own(request: Request, application_id: str) -> Application:
     return await service.application_for_institution(institution=request.ctx.institution,
                                                      application_id=application_id)
+
+
+@bp.post("/applications/<application_id>/disburse")
+@bank_required
+@idempotent
+async def disburse(request: Request, application_id: str) -> HTTPResponse:
+    """Mark the loan disbursed (放款) once the registration proof is issued."""
+    from mortgage_cloud.applications.lifecycle import disburse_loan
+
+    application = await _own(request, application_id)
+    application = await disburse_loan(application=application, actor=f"institution:{request.ctx.institution.id}")
+    return json(await submission.status_view(application, for_institution=True))
+
+
+@bp.post("/cancellations")
+@bank_required
+@idempotent
+async def request_cancellation(request: Request) -> HTTPResponse:
+    """Apply to cancel (注销) a mortgage of which the institution is the mortgagee; the pipeline starts at once."""
+    from mortgage_cloud.applications import cancellation
+
+    body = json_body(request)
+    application = await cancellation.request_cancellation(
+        institution=request.ctx.institution, proof_no=str(body.get("proof_no") or ""),
+        reason=cancellation.parse_reason(body.get("reason")),
+    )
+    return json(await submission.status_view(application, for_institution=True), status=202)

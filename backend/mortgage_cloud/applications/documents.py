@@ -6,11 +6,11 @@ import logging
 from typing import Any
 
 from mortgage_cloud.applications.models import Application, ApplicationDocument
-from mortgage_cloud.applications.service import CHINA_TZ
 from mortgage_cloud.applications.states import State
 from mortgage_cloud.applications.transitions import transition
 from mortgage_cloud.documents.data import DocumentData, MortgageTerms, PartyInfo, PropertyInfo
 from mortgage_cloud.errors import Conflict, ValidationFailed
+from mortgage_cloud.identifiers import CHINA_TZ
 from mortgage_cloud.infra import pii
 from mortgage_cloud.infra.runtime import runtime
 

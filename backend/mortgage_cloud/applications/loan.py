@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,6 +12,8 @@ MORTGAGE_TYPES = ("general", "maximum")
 DEFAULT_GUARANTEE_SCOPE = "主债权及利息、违约金、损害赔偿金和实现抵押权的费用"
 _CONTRACT_NO = re.compile(r"^[A-Za-z0-9\-_/]{4,64}$")
 MAX_AMOUNT = Decimal("1000000000")
+MAX_TERM_YEARS = 50
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -39,18 +41,27 @@ def parse_loan_terms(body: dict[str, Any]) -> LoanTerms:
     debt_end = _date(body.get("debt_end"), field="debt_end")
     if debt_end <= debt_start:
         raise field_error("debt_end", "债务履行期限的结束日期须晚于开始日期。")
+    today = date.today()
+    if not today - timedelta(days=366) <= debt_start <= today + timedelta(days=366):
+        raise field_error("debt_start", "债务履行期限的开始日期须在今天前后一年之内。")
+    if (debt_end - debt_start).days > MAX_TERM_YEARS * 366:
+        raise field_error("debt_end", f"债务履行期限不能超过 {MAX_TERM_YEARS} 年。")
 
-    contract_no = str(body.get("loan_contract_no", "")).strip()
+    contract_no = _text(body.get("loan_contract_no", ""), field="loan_contract_no").strip()
     if not _CONTRACT_NO.match(contract_no):
         raise field_error("loan_contract_no", "借款合同编号须为 4 至 64 位字母、数字或 - _ /。")
 
-    scope = str(body.get("guarantee_scope") or DEFAULT_GUARANTEE_SCOPE).strip()
+    scope = _text(body.get("guarantee_scope") or DEFAULT_GUARANTEE_SCOPE, field="guarantee_scope").strip()
     if len(scope) > 500:
         raise field_error("guarantee_scope", "担保范围不能超过 500 个字。")
 
     debtor_name = body.get("debtor_name")
-    if debtor_name is not None and not (1 <= len(str(debtor_name).strip()) <= 128):
+    if debtor_name is not None and not (1 <= len(_text(debtor_name, field="debtor_name").strip()) <= 128):
         raise field_error("debtor_name", "债务人名称须为 1 至 128 个字。")
+
+    transfer_restricted = body.get("transfer_restricted", False)
+    if not isinstance(transfer_restricted, bool):
+        raise field_error("transfer_restricted", "transfer_restricted 须为 true 或 false（JSON 布尔值）。")
 
     return LoanTerms(
         mortgage_type=mortgage_type,
@@ -59,7 +70,7 @@ def parse_loan_terms(body: dict[str, Any]) -> LoanTerms:
         debt_start=debt_start,
         debt_end=debt_end,
         guarantee_scope=scope,
-        transfer_restricted=bool(body.get("transfer_restricted", False)),
+        transfer_restricted=transfer_restricted,
         loan_contract_no=contract_no,
         debtor_name=str(debtor_name).strip() if debtor_name else None,
     )
@@ -78,7 +89,15 @@ def _amount(value: Any, *, field: str) -> Decimal:
 
 
 def _date(value: Any, *, field: str) -> date:
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise field_error(field, "日期须为 YYYY-MM-DD 格式的字符串，例如 \"2026-12-10\"。")
     try:
-        return date.fromisoformat(str(value))
-    except (ValueError, TypeError):
-        raise field_error(field, "日期格式须为 YYYY-MM-DD。") from None
+        return date.fromisoformat(value)
+    except ValueError:
+        raise field_error(field, f"日期 {value} 不存在，请核对。") from None
+
+
+def _text(value: Any, *, field: str) -> str:
+    if not isinstance(value, str):
+        raise field_error(field, f"{field} 须为字符串。")
+    return value

@@ -5,6 +5,9 @@ from tortoise.models import Model
 
 from mortgage_cloud.applications.states import State
 
+KIND_MORTGAGE = "mortgage"
+KIND_CANCELLATION = "cancellation"
+
 
 class Application(Model):
     """One mortgage registration from the bank's request to the archived proof."""
@@ -12,8 +15,12 @@ class Application(Model):
     id = fields.UUIDField(primary_key=True)
     application_no = fields.CharField(max_length=24, unique=True)
     institution = fields.ForeignKeyField("models.Institution", related_name="applications", on_delete=fields.RESTRICT)
-    borrower = fields.ForeignKeyField("models.Borrower", related_name="applications", on_delete=fields.RESTRICT)
-    consent = fields.ForeignKeyField("models.Consent", related_name="applications", on_delete=fields.RESTRICT)
+    # Empty for a cancellation, which the mortgagee applies for alone.
+    borrower = fields.ForeignKeyField("models.Borrower", related_name="applications", on_delete=fields.RESTRICT,
+                                      null=True)
+    consent = fields.ForeignKeyField("models.Consent", related_name="applications", on_delete=fields.RESTRICT,
+                                     null=True)
+    kind = fields.CharField(max_length=16, default=KIND_MORTGAGE, db_index=True)  # mortgage or cancellation
     unit_no = fields.CharField(max_length=28, db_index=True)
     state = fields.CharEnumField(State, max_length=24, default=State.DRAFT, db_index=True)
 
@@ -34,6 +41,10 @@ class Application(Model):
     findings = fields.JSONField(default=list)
     proof_no = fields.CharField(max_length=64, null=True, unique=True)
     mortgage_right_id = fields.IntField(null=True)
+    cancels_proof_no = fields.CharField(max_length=64, null=True, db_index=True)  # the proof a cancellation closes
+    cancellation_reason = fields.CharField(max_length=200, null=True)
+    # Rule codes with outcome "review" that registry staff approved; later steps no longer stop on them.
+    review_approved_codes = fields.JSONField(null=True)
 
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -70,6 +81,9 @@ class ApplicationDocument(Model):
     sha256 = fields.CharField(max_length=64)
     signature_count = fields.IntField(default=0)
     page_count = fields.IntField(default=0)
+    # The result of verifying the file whose SHA-256 is `verified_sha256` (see document_checks).
+    verified_sha256 = fields.CharField(max_length=64, null=True)
+    verification = fields.JSONField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

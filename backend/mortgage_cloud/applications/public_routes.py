@@ -21,7 +21,9 @@ async def verify_json(request: Request) -> HTTPResponse:
 
 @bp.get("/verify")
 async def verify_page(request: Request) -> HTTPResponse:
-    """Show the proof verification result as a page for a phone's browser."""
+    """Show the proof verification result as a page for a phone's browser, or the form to ask for one."""
+    if not request.args.get("proof_no"):
+        return html_response(_page("输入证明信息", _FORM))
     result = await verify_proof(proof_no=request.args.get("proof_no", ""), code=request.args.get("code", ""))
     if result is None:
         return html_response(_page("核验未通过", "<p class=\"bad\">未查到与该证明号和校验码相符的不动产登记证明，请核对后重试。</p>"),
@@ -34,12 +36,18 @@ async def verify_page(request: Request) -> HTTPResponse:
         ("不动产单元号", result["unit_no"]),
         ("坐落", result["location"]),
         ("抵押顺位", f"第{result['rank']}顺位"),
-        ("登簿时间", result["registered_at"][:19].replace("T", " ")),
+        ("登簿时间（北京时间）", result["registered_at"]),
         ("状态", result["status"]),
         ("证明文件 SHA-256", result["proof_sha256"] or "—"),
     ]
     table = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
     return html_response(_page("核验通过", f"<p class=\"good\">该不动产登记证明真实有效。</p><table>{table}</table>"))
+
+
+_FORM = """<form method="get" action="/verify">
+<p><label>证明号<br><input name="proof_no" required placeholder="湘(2026)长沙市不动产证明第0000001号" style="width:100%"></label></p>
+<p><label>校验码（证明下方的 16 位字符）<br><input name="code" required maxlength="16" style="width:100%"></label></p>
+<p><button type="submit">核验</button></p></form>"""
 
 
 def _page(title: str, body: str) -> str:

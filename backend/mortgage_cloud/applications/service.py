@@ -2,7 +2,7 @@
 
 import logging
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -13,11 +13,10 @@ from mortgage_cloud.applications.models import Application, ApplicationEvent, Si
 from mortgage_cloud.applications.states import State
 from mortgage_cloud.consent.service import parse_uuid, require_valid_consent
 from mortgage_cloud.errors import AppError, NotFound, ValidationFailed
-from mortgage_cloud.identifiers import normalize_unit_no
+from mortgage_cloud.identifiers import CHINA_TZ, normalize_unit_no
 
 log = logging.getLogger(__name__)
 
-CHINA_TZ = timezone(timedelta(hours=8))
 
 
 async def create_application(*, institution: Any, consent_ref: str, unit_no: str, terms: LoanTerms) -> Application:

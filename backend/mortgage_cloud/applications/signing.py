@@ -3,10 +3,15 @@
 import base64
 import binascii
 import hashlib
+import io
 import logging
 from datetime import timedelta
 from typing import Any
 
+import numpy
+from PIL import Image
+
+from mortgage_cloud.applications.document_checks import remember_verification
 from mortgage_cloud.applications.documents import DOCUMENT_KINDS
 from mortgage_cloud.applications.models import Application, ApplicationDocument, Signer
 from mortgage_cloud.applications.states import State
@@ -19,6 +24,8 @@ log = logging.getLogger(__name__)
 
 SIGNABLE_STATES = (State.DOCUMENTS_READY, State.SIGNING)
 MAX_SIGNATURE_IMAGE_BYTES = 512 * 1024
+MAX_SIGNATURE_PIXELS = 2000
+MIN_INK_PIXELS = 50
 
 
 def decode_signature_image(value: Any) -> bytes:
@@ -31,7 +38,26 @@ def decode_signature_image(value: Any) -> bytes:
         raise field_error("signature_image", "手写签名须为 PNG 图片。")
     if len(image) > MAX_SIGNATURE_IMAGE_BYTES:
         raise field_error("signature_image", "手写签名图片不能超过 512 KB。")
+    _check_ink(image)
     return image
+
+
+def _check_ink(image: bytes) -> None:
+    """Reject an unreadable, oversized or empty drawing, so that no document is signed with a blank."""
+    try:
+        with Image.open(io.BytesIO(image)) as picture:
+            if picture.width > MAX_SIGNATURE_PIXELS or picture.height > MAX_SIGNATURE_PIXELS:
+                raise field_error("signature_image", f"手写签名图片的宽和高不能超过 {MAX_SIGNATURE_PIXELS} 像素。")
+            picture.load()
+            alpha = picture.convert("LA")
+    except (OSError, Image.DecompressionBombError, SyntaxError):
+        raise field_error("signature_image", "手写签名图片无法读取，请重新签名。") from None
+
+    # A pixel counts as ink when it is visible (alpha) and darker than light grey.
+    pixels = numpy.asarray(alpha)
+    inked = int(((pixels[..., 1] > 128) & (pixels[..., 0] < 160)).sum())
+    if inked < MIN_INK_PIXELS:
+        raise field_error("signature_image", "未检测到签名笔迹，请在签名板上手写签名后再提交。")
 
 
 async def sign_as_mortgagor(*, application: Application, borrower: Any, signature_image: bytes) -> Signer:
@@ -138,6 +164,7 @@ async def _sign_documents(application: Application, credentials: Any, *, field_n
         document.sha256 = await storage.put(document.storage_key, signed)
         document.signature_count += 1
         await document.save(update_fields=["sha256", "signature_count", "updated_at"])
+        await remember_verification(document, signed)
         await record_signature(document_key=document.storage_key, document_id=document.id, field_name=field_name,
                                signer_role=role, credentials=credentials, face_verification_id=face_verification_id,
                                signature_image_sha256=image_sha256)

@@ -60,6 +60,8 @@ async def status_view(application: Application, *, for_institution: bool = False
     view = {
         "id": str(application.id),
         "application_no": application.application_no,
+        "kind": application.kind,
+        "cancels_proof_no": application.cancels_proof_no,
         "unit_no": application.unit_no,
         "state": str(application.state),
         "state_label": LABELS[State(application.state)],

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from mortgage_cloud.applications.models import Application, ApplicationEvent, UnitClaim
 from mortgage_cloud.applications.states import FINAL_STATES, State
 from mortgage_cloud.infra.runtime import runtime
+from mortgage_cloud.notify.webhooks import queue_webhook_event
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ async def after_transition(application_id: UUID | str, to_state: State) -> None:
     queue = runtime().queue
     await queue.enqueue("notify.state_change", key=f"notify:{application_id}:{to_state}",
                         application_id=str(application_id), state=str(to_state))
+    await queue_webhook_event(application_id=application_id, state=str(to_state))
 
     from mortgage_cloud.applications.states import PIPELINE_STATES
 

@@ -4,6 +4,7 @@ import hmac
 from typing import Any
 
 from mortgage_cloud.applications.models import Application, ApplicationDocument
+from mortgage_cloud.identifiers import CHINA_TZ
 from mortgage_cloud.pipeline.proofs import verification_code
 
 
@@ -37,7 +38,7 @@ async def verify_proof(*, proof_no: str, code: str) -> dict[str, Any] | None:
         "unit_no": unit.unit_no,
         "location": unit.location,
         "rank": right.rank,
-        "registered_at": right.registered_at.isoformat(),
+        "registered_at": right.registered_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S"),
         "status": "现势" if right.is_current else "已注销",
         "proof_sha256": proof.sha256 if proof else None,
     }

@@ -5,10 +5,13 @@ from sanic.response import HTTPResponse, json
 
 from mortgage_cloud.consent import service
 from mortgage_cloud.consent.views import property_view
+from mortgage_cloud.errors import field_error
 from mortgage_cloud.http import client_ip, json_body
 from mortgage_cloud.identity.auth import borrower_required
 
 bp = Blueprint("borrower_consents", url_prefix="/api/v1")
+
+DEFAULT_PURPOSE = "办理个人住房贷款抵押登记"
 
 
 @bp.get("/institutions")
@@ -29,7 +32,7 @@ async def grant(request: Request) -> HTTPResponse:
     consent, text = await service.grant_consent(
         borrower=request.ctx.borrower,
         institution_id=str(body.get("institution_id", "")),
-        purpose=str(body.get("purpose") or "办理个人住房贷款抵押登记"),
+        purpose=_purpose(body.get("purpose")),
         valid_days=_int(body.get("valid_days", 30)),
         client=service.ClientInfo(ip=client_ip(request), user_agent=request.headers.get("User-Agent")),
     )
@@ -81,9 +84,15 @@ def _consent_view(consent) -> dict:
 
 
 def _int(value) -> int:
-    from mortgage_cloud.errors import field_error
+    # bool is a subclass of int in Python, so `true` would otherwise pass as 1 day.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise field_error("valid_days", "授权有效期 valid_days 须为整数天数，例如 30。")
+    return value
 
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise field_error("valid_days", "授权有效期须为整数天数。") from None
+
+def _purpose(value) -> str:
+    if value is None or value == "":
+        return DEFAULT_PURPOSE
+    if not isinstance(value, str):
+        raise field_error("purpose", "查询用途 purpose 须为文字。")
+    return value

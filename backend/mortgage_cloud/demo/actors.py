@@ -119,7 +119,7 @@ class BorrowerActor:
             status = await self.status(application_id)
             if status["state"] in TERMINAL_STATES or asyncio.get_running_loop().time() > deadline:
                 return status
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.1)
 
     async def download(self, application_id: str, kind: str) -> bytes:
         response = await self.call("download", "GET", f"/api/v1/applications/{application_id}/documents/{kind}/pdf")

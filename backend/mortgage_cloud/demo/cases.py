@@ -155,7 +155,8 @@ async def _submit_and_wait(primary: BorrowerActor, bank: Bank, application: dict
         if response.status_code >= 400:
             codes.append(response.json().get("code", "UNKNOWN"))
 
-    status = await primary.wait_for_outcome(application_id)
+    # A refused application never enters the pipeline, so there is nothing to wait for.
+    status = await (primary.status(application_id) if codes else primary.wait_for_outcome(application_id))
     codes += [finding["code"] for finding in status["findings"]]
     return Outcome(
         case=case, application_no=status["application_no"], bank_name=bank.name, state=status["state"],
@@ -181,6 +182,8 @@ async def expected_for(case: Case) -> Expected:
         return Expected("signing", ("FACE_NOT_FRESH",))  # the bank has sealed, the borrower could not sign
     if case.expire_consent:
         return Expected("rejected", ("CONSENT_INVALID",))
+    if case.race_bank is not None:
+        return Expected("archived|rejected", ("UNIT_IN_FLIGHT",))  # judged as a pair, see outcome_ok
 
     rows = await Restriction.filter(unit__unit_no=case.unit_no, is_current=True).values_list("kind", "holder_id_hash")
     owners = set(await OwnershipShare.filter(ownership__unit__unit_no=case.unit_no, ownership__is_current=True)

@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import os
 from pathlib import Path
 
 
@@ -20,6 +21,10 @@ def add_demo_command(commands: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from mortgage_cloud.demo.run import run_demo
+    from mortgage_cloud.infra.logging import configure_logging
+
+    if "MC_LOG_LEVEL" not in os.environ:
+        configure_logging("WARNING")  # keep the table readable; MC_LOG_LEVEL=INFO shows every event
 
     return asyncio.run(run_demo(output_dir=args.output_dir, seed=args.seed, units=args.units,
                                 concurrency=args.concurrency, database_url=args.database_url,

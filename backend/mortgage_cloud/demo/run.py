@@ -57,7 +57,7 @@ async def run_demo(*, output_dir: Path | None = None, seed: int, units: int, con
         summary = await seed_register(seed=seed, units=units, housing_dir=housing_dir or world.settings.housing_data_dir)
         print(f"register seeded: {summary.units} units, {summary.mortgages} mortgages, "
               f"{summary.restrictions} restrictions (source: {summary.source})", flush=True)
-        banks = await onboard_banks(world)
+        banks = await onboard_banks(world.app_url)
         cases = plan_cases(await find_scenario_units(limit=20), banks)
         outcomes = await _run_cases(world, cases, concurrency=concurrency)
         ok = await _report(world, outcomes, output_dir)

@@ -57,21 +57,22 @@ async def start_world(*, output_dir: Path, database_url: str | None, redis_url: 
     await migrate_db(settings)
     await start_runtime(settings)
     app = create_app(settings, manage_runtime=False)
+    app.config.MOTD = False  # the demo's own table is what the user reads
     server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
     await server.startup()
     await server.start_serving()
     return World(settings=settings, app_url=settings.public_base_url, wechat=wechat, face=face, server=server)
 
 
-async def onboard_banks(world: World) -> list[Bank]:
-    """Register the demo banks and give each a signed-API client with its new key."""
+async def onboard_banks(app_url: str, *, institutions: list[tuple[str, str]] = DEMO_BANKS) -> list[Bank]:
+    """Register banks (name, organisation code) and give each a signed-API client with its new key."""
     from mortgage_cloud.banks.service import onboard_institution
 
     banks = []
-    for name, organisation_code in DEMO_BANKS:
+    for name, organisation_code in institutions:
         uscc = make_uscc(division_code="430100", organisation_code=organisation_code)
         result = await onboard_institution(name=name, uscc=uscc, kind="bank", algorithm="ecdsa-p256")
-        client = BankClient(world.app_url, institution_id=str(result.institution.id), serial_no=result.serial_no,
+        client = BankClient(app_url, institution_id=str(result.institution.id), serial_no=result.serial_no,
                             private_key_pem=result.private_key_pem, algorithm=str(result.certificate.algorithm),
                             timeout=60)
         banks.append(Bank(name=name, institution_id=str(result.institution.id), client=client))

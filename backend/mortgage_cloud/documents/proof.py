@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import qrcode
@@ -154,12 +155,23 @@ def _draw_footer(canvas: Canvas, proof: ProofData, font: str) -> None:
     canvas.drawRightString(RIGHT - 20, FOOTER_Y + 20, proof.registry_name)
     canvas.drawRightString(RIGHT - 20, FOOTER_Y, chinese_date(registered))
     canvas.setFont(font, 9)
-    canvas.drawString(LEFT, FOOTER_Y - 30, "扫描二维码或访问下列地址核验本证明的真实性：")
-    canvas.drawString(LEFT, FOOTER_Y - 44, proof.verification_url)
+    page, code = _verification_parts(proof.verification_url)
+    text = f"扫描二维码，或访问 {page} 并输入证明号和校验码 {code}，即可核验本证明的真实性。"
+    width = PROOF_SEAL_BOX[0] - 10 - LEFT  # stop short of the seal, which is stamped later
+    for index, line in enumerate(_wrap(text, font, 9, width)):
+        canvas.drawString(LEFT, FOOTER_Y - 30 - index * 13, line)
+
+
+def _verification_parts(url: str) -> tuple[str, str]:
+    """Split the QR code's URL into the page a person can type and the check code they must enter."""
+    parts = urlsplit(url)
+    code = parse_qs(parts.query).get("code", [""])[0]
+    return f"{parts.scheme}://{parts.netloc}{parts.path}", code
 
 
 def _draw_qr(canvas: Canvas, url: str) -> None:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, border=2)
+    # A fixed mask pattern is valid for any reader and skips the search over all eight, most of the QR cost.
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, border=2, mask_pattern=0)
     code.add_data(url)
     code.make(fit=True)
     picture = code.make_image(image_factory=PilImage).get_image()

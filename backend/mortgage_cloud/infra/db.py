@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "mortgage_cloud.notify.models",
     "mortgage_cloud.pipeline.models",
     "mortgage_cloud.valuation.models",
+    "mortgage_cloud.review.models",
 ]
 
 
@@ -66,7 +67,9 @@ def is_sqlite(settings: Settings) -> bool:
 
 async def init_db(settings: Settings, *, create_schema: bool = False) -> None:
     """Open the database connections; create the tables directly when asked (tests only)."""
-    await Tortoise.init(config=tortoise_config(settings))
+    # The global fallback lets tasks started outside this one (the server's request handlers, queue
+    # workers) see the connections: Tortoise 1.x otherwise keeps them in this task's context only.
+    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
     if create_schema:
         await Tortoise.generate_schemas(safe=True)
     log.info("database opened", extra={"engine": "sqlite" if is_sqlite(settings) else "postgres"})

@@ -6,6 +6,8 @@ one checks the state it is meant to change before it changes it.
 
 import asyncio
 import logging
+import math
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -19,7 +21,7 @@ JobFunction = Callable[..., Awaitable[Any]]
 
 class JobQueue(Protocol):
     def register(self, name: str, function: JobFunction) -> None: ...
-    async def enqueue(self, name: str, *, key: str, **kwargs: Any) -> None: ...
+    async def enqueue(self, name: str, *, key: str, delay: float = 0, **kwargs: Any) -> None: ...
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
     async def join(self) -> None: ...
@@ -35,23 +37,35 @@ class InProcessQueue:
         self._queue: asyncio.Queue[tuple[str, str, dict[str, Any]]] = asyncio.Queue()
         self._pending: set[str] = set()
         self._workers: list[asyncio.Task[None]] = []
+        self._delayed: set[asyncio.Task[None]] = set()
 
     def register(self, name: str, function: JobFunction) -> None:
         self.functions[name] = function
 
-    async def enqueue(self, name: str, *, key: str, **kwargs: Any) -> None:
+    async def enqueue(self, name: str, *, key: str, delay: float = 0, **kwargs: Any) -> None:
+        """Queue a job, or with `delay` (seconds) queue it that much later; a key already pending is skipped."""
         if key in self._pending:
             return
         self._pending.add(key)
+        if delay > 0:
+            # NOTE: a delayed job lives only in this process, so a restart before it is due loses it.
+            task = asyncio.create_task(self._put_later(delay, (name, key, kwargs)))
+            self._delayed.add(task)
+            task.add_done_callback(self._delayed.discard)
+            return
         await self._queue.put((name, key, kwargs))
+
+    async def _put_later(self, delay: float, job: tuple[str, str, dict[str, Any]]) -> None:
+        await asyncio.sleep(delay)
+        await self._queue.put(job)
 
     async def start(self) -> None:
         self._workers = [asyncio.create_task(self._work()) for _ in range(self.concurrency)]
 
     async def stop(self) -> None:
-        for worker in self._workers:
-            worker.cancel()
-        await asyncio.gather(*self._workers, return_exceptions=True)
+        for task in [*self._workers, *self._delayed]:
+            task.cancel()
+        await asyncio.gather(*self._workers, *self._delayed, return_exceptions=True)
         self._workers = []
 
     async def join(self) -> None:
@@ -92,8 +106,10 @@ class RedisJobQueue:
     def register(self, name: str, function: JobFunction) -> None:
         self.functions[name] = function
 
-    async def enqueue(self, name: str, *, key: str, **kwargs: Any) -> None:
-        await self.queue.enqueue(name, key=key, retries=self.retries, timeout=120, **kwargs)
+    async def enqueue(self, name: str, *, key: str, delay: float = 0, **kwargs: Any) -> None:
+        """Queue a job, or with `delay` (seconds) schedule it for then; saq polls scheduled jobs about once a second."""
+        scheduled = math.ceil(time.time() + delay) if delay > 0 else 0
+        await self.queue.enqueue(name, key=key, retries=self.retries, timeout=120, scheduled=scheduled, **kwargs)
 
     async def start(self) -> None:
         await self.queue.connect()
@@ -120,7 +136,12 @@ class RedisJobQueue:
 
 def _adapt(function: JobFunction) -> JobFunction:
     async def run(ctx: dict[str, Any], **kwargs: Any) -> Any:  # noqa: ARG001 - saq passes its context first
-        return await function(**kwargs)
+        try:
+            return await function(**kwargs)
+        except Exception:
+            # Logged here in the project's format; saq then records the failure and retries.
+            log.exception("job failed", extra={"job": function.__qualname__})
+            raise
 
     run.__qualname__ = function.__qualname__
     return run

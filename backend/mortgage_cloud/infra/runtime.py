@@ -1,5 +1,6 @@
 """The shared components of one running process: settings, cache, job queue and storage."""
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,9 +49,12 @@ async def start_runtime(settings: Settings, *, create_schema: bool = False) -> R
     register_jobs(_current.queue)
     await _current.queue.start()
 
-    from mortgage_cloud.pipeline.runner import recover
+    from mortgage_cloud.notify.webhooks_recovery import resume_webhook_deliveries
+    from mortgage_cloud.pipeline.runner import recover, sweep_forever
 
     await recover()
+    await resume_webhook_deliveries()
+    _current.extras["pipeline_sweeper"] = asyncio.create_task(sweep_forever())
     return _current
 
 
@@ -59,6 +63,9 @@ async def stop_runtime() -> None:
     global _current
     if _current is None:
         return
+    sweeper = _current.extras.pop("pipeline_sweeper", None)
+    if sweeper is not None:
+        sweeper.cancel()
     await _current.queue.stop()
     await _current.cache.close()
     for closer in _current.extras.values():

@@ -4,6 +4,8 @@ import functools
 from json import dumps, loads
 from mortgage_cloud.applications.states import State
 from mortgage_cloud.banks.models import CertificateStatus, InstitutionKind, InstitutionStatus, OfficerRole, SignatureAlgorithm
+from mortgage_cloud.notify.models import WebhookStatus
+from mortgage_cloud.review.models import StaffRole
 from mortgage_cloud.signing.models import SealOwnerKind, SealStatus
 from mortgage_cloud.valuation.models import ConfidenceGrade, ValuationMethod
 from tortoise.fields.base import OnDelete
@@ -88,8 +90,9 @@ class Migration(migrations.Migration):
                 ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
                 ('application_no', fields.CharField(unique=True, max_length=24)),
                 ('institution', fields.ForeignKeyField('models.Institution', source_field='institution_id', db_constraint=True, to_field='id', related_name='applications', on_delete=OnDelete.RESTRICT)),
-                ('borrower', fields.ForeignKeyField('models.Borrower', source_field='borrower_id', db_constraint=True, to_field='id', related_name='applications', on_delete=OnDelete.RESTRICT)),
-                ('consent', fields.ForeignKeyField('models.Consent', source_field='consent_id', db_constraint=True, to_field='id', related_name='applications', on_delete=OnDelete.RESTRICT)),
+                ('borrower', fields.ForeignKeyField('models.Borrower', source_field='borrower_id', null=True, db_constraint=True, to_field='id', related_name='applications', on_delete=OnDelete.RESTRICT)),
+                ('consent', fields.ForeignKeyField('models.Consent', source_field='consent_id', null=True, db_constraint=True, to_field='id', related_name='applications', on_delete=OnDelete.RESTRICT)),
+                ('kind', fields.CharField(default='mortgage', db_index=True, max_length=16)),
                 ('unit_no', fields.CharField(db_index=True, max_length=28)),
                 ('state', fields.CharEnumField(default=State.DRAFT, db_index=True, description='DRAFT: draft\nDOCUMENTS_READY: documents_ready\nSIGNING: signing\nSIGNED: signed\nSUBMITTED: submitted\nPLATFORM_CHECKED: platform_checked\nACCEPTED: accepted\nREVIEWED: reviewed\nREGISTERED: registered\nPROOF_ISSUED: proof_issued\nARCHIVED: archived\nLOAN_DISBURSED: loan_disbursed\nREJECTED: rejected\nMANUAL_REVIEW: manual_review\nWITHDRAWN: withdrawn', enum_type=State, max_length=24)),
                 ('mortgage_type', fields.CharField(max_length=16)),
@@ -107,6 +110,9 @@ class Migration(migrations.Migration):
                 ('findings', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('proof_no', fields.CharField(null=True, unique=True, max_length=64)),
                 ('mortgage_right_id', fields.IntField(null=True)),
+                ('cancels_proof_no', fields.CharField(null=True, db_index=True, max_length=64)),
+                ('cancellation_reason', fields.CharField(null=True, max_length=200)),
+                ('review_approved_codes', fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('submitted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
@@ -125,6 +131,8 @@ class Migration(migrations.Migration):
                 ('sha256', fields.CharField(max_length=64)),
                 ('signature_count', fields.IntField(default=0)),
                 ('page_count', fields.IntField(default=0)),
+                ('verified_sha256', fields.CharField(null=True, max_length=64)),
+                ('verification', fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
             options={'table': 'application_document', 'app': 'models', 'unique_together': (('application', 'kind'),), 'pk_attr': 'id', 'table_description': 'The current PDF of one generated document, to which each signature appends an incremental update.'},
@@ -479,6 +487,21 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Staff',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('username', fields.CharField(unique=True, max_length=64)),
+                ('display_name', fields.CharField(max_length=64)),
+                ('password_hash', fields.CharField(max_length=255)),
+                ('role', fields.CharEnumField(default=StaffRole.REVIEWER, description='REVIEWER: reviewer\nADMIN: admin', enum_type=StaffRole, max_length=16)),
+                ('active', fields.BooleanField(default=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('last_login_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'registry_staff', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A registry staff account whose `password_hash` is an encoded scrypt hash with its own random salt.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='UnitClaim',
             fields=[
                 ('unit_no', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=28)),
@@ -510,6 +533,37 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'valuation', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One valuation of a property: its input, the estimate with its 80% interval, and the comparables used.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='WebhookEvent',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('institution', fields.ForeignKeyField('models.Institution', source_field='institution_id', db_constraint=True, to_field='id', related_name='webhook_events', on_delete=OnDelete.CASCADE)),
+                ('application', fields.ForeignKeyField('models.Application', source_field='application_id', db_constraint=True, to_field='id', related_name='webhook_events', on_delete=OnDelete.CASCADE)),
+                ('state', fields.CharField(max_length=24)),
+                ('payload', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('status', fields.CharEnumField(default=WebhookStatus.PENDING, db_index=True, description='PENDING: pending\nDELIVERED: delivered\nFAILED: failed', enum_type=WebhookStatus, max_length=16)),
+                ('attempts', fields.IntField(default=0)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+                ('delivered_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'webhook_event', 'app': 'models', 'unique_together': (('application', 'state'),), 'pk_attr': 'id', 'table_description': "One application state change to send to the mortgagee's `webhook_url`, identified to banks by `event_id`."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='WebhookDelivery',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('event', fields.ForeignKeyField('models.WebhookEvent', source_field='event_id', db_constraint=True, to_field='id', related_name='deliveries', on_delete=OnDelete.CASCADE)),
+                ('attempt', fields.IntField()),
+                ('started_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('duration_ms', fields.IntField(null=True)),
+                ('response_status', fields.IntField(null=True)),
+                ('error', fields.CharField(null=True, max_length=500)),
+                ('next_attempt_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'webhook_delivery', 'app': 'models', 'unique_together': (('event', 'attempt'),), 'pk_attr': 'id', 'table_description': "One attempt to deliver a webhook event, with the receiver's HTTP status or the error."},
             bases=['Model'],
         ),
         ops.CreateModel(

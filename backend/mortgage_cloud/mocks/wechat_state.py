@@ -2,7 +2,7 @@
 
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 CODE_LIFETIME_SECONDS = 300  # WeChat login and OAuth codes expire after 5 minutes

@@ -5,7 +5,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
+from mortgage_cloud.applications.document_checks import verified
 from mortgage_cloud.applications.documents import DOCUMENT_KINDS
 from mortgage_cloud.applications.models import Application, ApplicationDocument, Signer, UnitClaim
 from mortgage_cloud.consent.models import Consent
@@ -22,15 +24,20 @@ ALLOWED_CHANGES = {"NONE", "LTA_UPDATES", "FORM_FILLING"}
 
 async def claim_unit(application: Application) -> list[Finding]:
     """Claim the unit for this application; a claim held by another application in flight is a conflict."""
-    try:
-        await UnitClaim.create(unit_no=application.unit_no, application_id=application.id)
-        return []
-    except IntegrityError:
-        holder = await UnitClaim.get_or_none(unit_no=application.unit_no)
-        if holder is not None and holder.application_id == application.id:
-            return []  # claimed by this application before a crash or a retried job
-        log.info("unit claimed by another application", extra={"application_id": str(application.id)})
-        return [finding("UNIT_IN_FLIGHT", unit_no=application.unit_no)]
+    holder = await UnitClaim.get_or_none(unit_no=application.unit_no)
+    if holder is None:
+        try:
+            # A savepoint, because on PostgreSQL a failed INSERT would abort the caller's whole transaction.
+            async with in_transaction():
+                await UnitClaim.create(unit_no=application.unit_no, application_id=application.id)
+            return []
+        except IntegrityError:
+            holder = await UnitClaim.get_or_none(unit_no=application.unit_no)
+
+    if holder is not None and holder.application_id == application.id:
+        return []  # claimed by this application before a crash or a retried job
+    log.info("unit claimed by another application", extra={"application_id": str(application.id)})
+    return [finding("UNIT_IN_FLIGHT", unit_no=application.unit_no)]
 
 
 async def check_consent(application: Application) -> list[Finding]:
@@ -65,11 +72,8 @@ def _fresh(verified_at: datetime | None, signed_at: datetime, window: timedelta)
     return verified_at is not None and timedelta(0) <= signed_at - verified_at <= window
 
 
-async def check_signatures(application: Application, *, trust_roots: list[Any]) -> list[Finding]:
-    """Verify each document's PAdES signatures and that the signed data equals the application's data."""
-    from mortgage_cloud.documents.render import extract_document_data
-    from mortgage_cloud.signing.pades import verify_pdf
-
+async def check_signatures(application: Application) -> list[Finding]:
+    """Check each document's PAdES signatures and that the signed data equals the application's data."""
     expected_fields = await _expected_signature_fields(application)
     findings: list[Finding] = []
     for kind in DOCUMENT_KINDS:
@@ -78,8 +82,9 @@ async def check_signatures(application: Application, *, trust_roots: list[Any]) 
             findings.append(finding("SIGNATURE_MISSING", document=kind))
             continue
         pdf = await runtime().storage.get(document.storage_key)
-        findings += _signature_findings(kind, await verify_pdf(pdf, trust_roots=trust_roots), expected_fields)
-        if extract_document_data(pdf) != application.document_data:
+        results, embedded_data = await verified(document, pdf)
+        findings += _signature_findings(kind, results, expected_fields)
+        if embedded_data != application.document_data:
             findings.append(finding("DOCUMENT_DATA_MISMATCH", document=kind, field="document-data.json"))
     return findings
 
@@ -104,6 +109,8 @@ def _signature_findings(kind: str, checks: list[Any], expected_fields: set[str])
 
 def check_document_against_register(application: Application, snapshot: Any) -> list[Finding]:
     """Compare the signed document data field by field with the register and the application."""
+    from mortgage_cloud.registry.service import next_rank
+
     data = application.document_data or {}
     prop, terms = data.get("property", {}), data.get("terms", {})
     expected = {
@@ -120,6 +127,8 @@ def check_document_against_register(application: Application, snapshot: Any) -> 
         "terms.debt_start": (terms.get("debt_start"), str(application.debt_start)),
         "terms.debt_end": (terms.get("debt_end"), str(application.debt_end)),
         "terms.loan_contract_no": (terms.get("loan_contract_no"), application.loan_contract_no),
+        # A mortgage registered on the unit after signing changes the rank the signed documents state.
+        "terms.expected_rank": (terms.get("expected_rank"), next_rank(snapshot)),
     }
     return [finding("DOCUMENT_DATA_MISMATCH", field=name) for name, (signed, actual) in expected.items()
             if signed != actual]

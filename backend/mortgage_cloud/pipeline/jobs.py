@@ -14,6 +14,10 @@ def register(queue: JobQueue) -> None:
     queue.register("pipeline.advance", advance)
     queue.register("notify.state_change", notify_state_change)
 
+    from mortgage_cloud.notify import webhooks
+
+    webhooks.register(queue)
+
 
 async def notify_state_change(*, application_id: str, state: str) -> None:
     """Send the state change to the borrower and every co-owner who signs, by WeChat."""
@@ -26,7 +30,7 @@ async def notify_state_change(*, application_id: str, state: str) -> None:
         log.warning("notification for a missing application", extra={"application_id": application_id})
         return
 
-    borrower_ids = {application.borrower_id}
+    borrower_ids = {application.borrower_id} - {None}  # a cancellation has no borrower
     borrower_ids |= set(await Signer.filter(application_id=application.id, borrower_id__isnull=False)
                         .values_list("borrower_id", flat=True))
     for borrower_id in borrower_ids:

@@ -1,6 +1,8 @@
 """Running the pipeline: one job per step, and a recovery sweep that re-queues whatever a crash interrupted."""
 
+import asyncio
 import logging
+from datetime import datetime, timedelta, timezone
 
 from mortgage_cloud.applications.models import Application
 from mortgage_cloud.applications.states import PIPELINE_STATES, State
@@ -31,12 +33,26 @@ async def advance(*, application_id: str) -> None:
     failpoints.hit(f"exit_after:{application.state}")
 
 
-async def recover() -> int:
-    """Queue every application a stopped process left inside the pipeline; return how many."""
-    pending = await Application.filter(state__in=[str(state) for state in PIPELINE_STATES]).values_list("id", "state")
+async def recover(*, idle_seconds: float = 0) -> int:
+    """Queue every application left inside the pipeline and idle for `idle_seconds`; return how many."""
+    idle_since = datetime.now(timezone.utc) - timedelta(seconds=idle_seconds)
+    pending = await Application.filter(
+        state__in=[str(state) for state in PIPELINE_STATES], updated_at__lte=idle_since
+    ).values_list("id", "state")
+    stamp = int(idle_since.timestamp())
     for application_id, state in pending:
-        await runtime().queue.enqueue("pipeline.advance", key=f"advance:{application_id}:{state}:recover",
+        await runtime().queue.enqueue("pipeline.advance", key=f"advance:{application_id}:{state}:recover:{stamp}",
                                       application_id=str(application_id))
     if pending:
         log.info("pipeline recovery queued applications", extra={"count": len(pending)})
     return len(pending)
+
+
+async def sweep_forever(*, interval_seconds: float = 30.0) -> None:
+    """Re-queue applications whose job was lost (a worker died, retries ran out) at a steady interval."""
+    while True:
+        await asyncio.sleep(interval_seconds)
+        try:
+            await recover(idle_seconds=interval_seconds)
+        except Exception:
+            log.exception("pipeline sweep failed")

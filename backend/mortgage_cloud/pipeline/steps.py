@@ -1,6 +1,7 @@
 """The pipeline's steps from submission to archive; each one is a guarded transition and safe to run twice."""
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -16,7 +17,7 @@ from mortgage_cloud.applications.transitions import (
 )
 from mortgage_cloud.pipeline import checks
 from mortgage_cloud.pipeline.outcome import decide
-from mortgage_cloud.review.catalogue import Finding, finding
+from mortgage_cloud.review.catalogue import Finding, Outcome, finding
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +25,13 @@ log = logging.getLogger(__name__)
 async def platform_check(application: Application) -> bool:
     """Run the platform checks; move to platform_checked, rejected or manual_review."""
     from mortgage_cloud.registry.service import assess_unit, get_unit_snapshot
-    from mortgage_cloud.signing.ca import PlatformCA
-    from mortgage_cloud.infra.runtime import runtime
 
     findings = await checks.claim_unit(application)
     findings += await checks.check_consent(application)
     findings += await checks.check_mortgagee(application)
     findings += await checks.check_signers(application)
 
-    ca = await PlatformCA.load_or_create(runtime().settings.data_dir / "ca")
-    findings += await checks.check_signatures(application, trust_roots=[ca.certificate])
+    findings += await checks.check_signatures(application)
 
     snapshot = await get_unit_snapshot(application.unit_no)
     if snapshot is None or snapshot.ownership is None:
@@ -130,7 +128,7 @@ async def archive(application: Application) -> bool:
 async def _conclude(application: Application, findings: list[Finding], *, passed: State, actor: str,
                     connection: Any = None) -> tuple[bool, State]:
     """Move to the state the findings lead to; a caller passing a connection runs `after_transition` on commit."""
-    to_state = decide(findings, passed=passed)
+    to_state = decide(_unapproved(application, findings), passed=passed)
     reasons = [item.to_dict() for item in findings]
     changes: dict[str, Any] = {"findings": reasons} if findings else {}
     moved = await transition(application.id, from_states=[application.state], to_state=to_state, actor=actor,
@@ -138,7 +136,13 @@ async def _conclude(application: Application, findings: list[Finding], *, passed
     return moved, to_state
 
 
-STEPS = {
+def _unapproved(application: Application, findings: list[Finding]) -> list[Finding]:
+    """Drop the review findings registry staff already approved, so a resumed step does not stop on them again."""
+    approved = set(application.review_approved_codes or [])
+    return [item for item in findings if not (item.outcome == Outcome.REVIEW and item.code in approved)]
+
+
+MORTGAGE_STEPS = {
     State.SUBMITTED: platform_check,
     State.PLATFORM_CHECKED: accept,
     State.ACCEPTED: review,
@@ -146,3 +150,18 @@ STEPS = {
     State.REGISTERED: issue_proof,
     State.PROOF_ISSUED: archive,
 }
+
+
+def _dispatch_by_kind(state: State) -> Callable[[Application], Awaitable[bool]]:
+    async def run(application: Application) -> bool:
+        from mortgage_cloud.applications.models import KIND_CANCELLATION
+        from mortgage_cloud.pipeline.cancellation_steps import CANCELLATION_STEPS
+
+        steps = CANCELLATION_STEPS if application.kind == KIND_CANCELLATION else MORTGAGE_STEPS
+        return await steps[state](application)
+
+    return run
+
+
+# The runner looks a step up by state. Each entry picks the mortgage or the cancellation step by kind.
+STEPS = {state: _dispatch_by_kind(state) for state in MORTGAGE_STEPS}

@@ -54,6 +54,11 @@ _RULES = [
     Rule("SIGNATURE_MISSING", "文件缺少必需的签名或签章。", Outcome.REJECT),
     Rule("SIGNATURE_INVALID", "文件签名验证未通过，文件可能已被篡改。", Outcome.REJECT),
     Rule("DOCUMENT_DATA_MISMATCH", "申请文件内容与登记簿或申请数据不一致。", Outcome.REJECT),
+    # Cancellations (注销).
+    Rule("MORTGAGE_NOT_FOUND", "登记簿中没有该不动产登记证明号对应的抵押权。", Outcome.REJECT),
+    Rule("MORTGAGE_NOT_CURRENT", "该抵押权已经注销，不是现势抵押权。", Outcome.REJECT),
+    Rule("NOT_MORTGAGEE", "申请注销的机构不是该抵押权的抵押权人。", Outcome.REJECT),
+    Rule("MORTGAGE_UNIT_MISMATCH", "该抵押权所在的不动产单元与申请的不动产单元不一致。", Outcome.REJECT),
     # Other applications.
     Rule("REGISTER_CHAIN_BROKEN", "该不动产单元的登记簿记录校验未通过，需转人工核查。", Outcome.REVIEW),
     Rule("UNIT_IN_FLIGHT", "该不动产已有其他登记业务正在办理，请待其办结后再申请。", Outcome.REJECT),
