@@ -3,7 +3,7 @@
 Run: `.venv/bin/python bench/pipeline_bench.py` (SQLite, in-process cache and queue), or with
 `--postgres` for PostgreSQL at 127.0.0.1 (a fresh database, dropped afterwards) and Redis.
 
-Every application is first prepared up to `signed` over HTTP, as the demo does; only then are
+Every application is first prepared up to `signed` over HTTP, as the demo does. Only then are
 batches submitted, so document rendering does not compete with the pipeline for the CPU.
 """
 

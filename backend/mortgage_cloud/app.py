@@ -18,7 +18,7 @@ _app_numbers = itertools.count(1)
 
 
 def create_app(settings: Settings | None = None, *, manage_runtime: bool = True) -> Sanic:
-    """Build the web app; unless told otherwise, the runtime starts with the server and stops with it."""
+    """Build the web app. With `manage_runtime`, the runtime starts with the server and stops with it."""
     settings = settings or get_settings()
     settings.check_for_production()
 

@@ -2,7 +2,7 @@
 
 Each signing verifies the PDF it has just produced and stores the result with the file's SHA-256.
 The platform check at submission re-reads the file and, when its hash is unchanged, relies on that
-result; any changed byte changes the hash and forces a full verification. This moves pyHanko's
+result. Any changed byte changes the hash and so forces a full verification. This moves pyHanko's
 validation (about 60 ms per signature here) off the submit-to-proof path without trusting anything
 the hash does not cover.
 """

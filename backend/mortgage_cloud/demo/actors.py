@@ -16,7 +16,7 @@ TERMINAL_STATES = {"archived", "rejected", "manual_review", "withdrawn", "loan_d
 
 @dataclass(frozen=True)
 class Person:
-    """A right holder from the register: the demo knows their ID number as the person would."""
+    """A right holder from the register, with the ID and phone numbers the person would type in."""
 
     name: str
     id_number: str
@@ -51,7 +51,7 @@ class BorrowerActor:
         await self.wechat.aclose()
 
     async def call(self, step: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Send a request with the session token; raise DemoStepFailed on an error answer."""
+        """Send a request with the session token and raise DemoStepFailed on an error response."""
         response = await self.http.request(method, path, **kwargs)
         if response.status_code >= 400:
             raise DemoStepFailed(step, response)

@@ -61,7 +61,7 @@ def _connection(url: str) -> Any:
 
 
 def is_sqlite(settings: Settings) -> bool:
-    """Whether the settings select the embedded SQLite database."""
+    """Return whether the settings select the embedded SQLite database."""
     return settings.database_url.startswith("sqlite://")
 
 

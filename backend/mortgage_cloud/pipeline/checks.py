@@ -1,4 +1,4 @@
-"""The platform checks run on a submitted application before the registry sees it."""
+"""The platform checks run on a submitted application before the registry receives it."""
 
 import logging
 from datetime import datetime, timedelta
@@ -55,7 +55,7 @@ async def check_mortgagee(application: Application) -> list[Finding]:
 
 
 async def check_signers(application: Application) -> list[Finding]:
-    """Every mortgagor signed after a face verification that was fresh at signing time; the bank sealed."""
+    """Check that every mortgagor signed after a face verification fresh at signing time, and that the bank sealed."""
     window = timedelta(seconds=runtime().settings.face_fresh_seconds)
     findings: list[Finding] = []
     for signer in await Signer.filter(application_id=application.id).order_by("role", "position"):
