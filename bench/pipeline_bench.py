@@ -9,7 +9,9 @@ batches submitted, so document rendering does not compete with the pipeline for 
 
 import argparse
 import asyncio
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,9 +40,10 @@ async def main(args: argparse.Namespace) -> None:
         units = (await find_scenario_units(limit=total))["clean_single_owner"][:total]
         context = DemoContext(app_url=world.app_url, wechat_url=world.wechat.url)
 
+        workers = [_start_worker(world) for _ in range(args.workers)]
         prepared = await _prepare_all(context, [Case("bench", "基准", unit, banks[i % 2]) for i, unit in enumerate(units)])
-        print(f"backend: {'postgres+redis' if args.postgres else 'sqlite+in-process'}; prepared {len(prepared)} "
-              f"signed applications", flush=True)
+        print(f"backend: {'postgres+redis' if args.postgres else 'sqlite+in-process'}, extra worker processes: "
+              f"{args.workers}; prepared {len(prepared)} signed applications", flush=True)
 
         single = await _batches(prepared[:args.rounds_single], size=1)
         parallel = await _batches(prepared[args.rounds_single:], size=20)
@@ -48,9 +51,26 @@ async def main(args: argparse.Namespace) -> None:
         _print("concurrency 20", *parallel)
         for bank in banks:
             await bank.client.aclose()
+        for worker in workers:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
     finally:
         await world.close()
         await drop()
+
+
+def _start_worker(world) -> subprocess.Popen:
+    """Start `mortgage-cloud worker` on the same database, files and Redis queue as the app under test."""
+    settings = world.settings
+    env = {**os.environ, "MC_DATABASE_URL": settings.database_url, "MC_REDIS_URL": settings.redis_url,
+           "MC_REDIS_PREFIX": settings.redis_prefix, "MC_DATA_DIR": str(settings.data_dir),
+           "MC_PUBLIC_BASE_URL": settings.public_base_url, "MC_WECHAT_API_BASE": settings.wechat_api_base,
+           "MC_WECHAT_OPEN_BASE": settings.wechat_open_base, "MC_FACE_API_BASE": settings.face_api_base,
+           "MC_LOG_LEVEL": "WARNING"}
+    return subprocess.Popen([sys.executable, "-m", "mortgage_cloud.cli", "worker"], env=env)
 
 
 async def _prepare_all(context: DemoContext, cases: list[Case]) -> list:
@@ -145,6 +165,8 @@ if __name__ == "__main__":
     parser.add_argument("--rounds-single", type=int, default=10, help="applications submitted one at a time")
     parser.add_argument("--rounds-parallel", type=int, default=2, help="batches of 20 applications submitted at once")
     parser.add_argument("--seed", type=int, default=20261204)
+    parser.add_argument("--workers", type=int, default=0,
+                        help="extra `mortgage-cloud worker` processes beside the app (needs --postgres for Redis)")
     configure_logging("WARNING")
     asyncio.run(main(parser.parse_args()))
     sys.exit(0)

@@ -32,12 +32,13 @@ def _build_parser() -> argparse.ArgumentParser:
     from mortgage_cloud.banks.cli import add_institution_commands
     from mortgage_cloud.demo.cli import add_demo_command
     from mortgage_cloud.mocks.commands import add_mock_commands
+    from mortgage_cloud.pipeline.worker import add_worker_command
     from mortgage_cloud.registry.cli import add_seed_command
     from mortgage_cloud.review.cli import add_staff_commands
     from mortgage_cloud.valuation.cli import add_commands as add_valuation_commands
 
-    for add_commands in (add_seed_command, add_demo_command, add_institution_commands, add_valuation_commands,
-                         add_mock_commands, add_staff_commands):
+    for add_commands in (add_worker_command, add_seed_command, add_demo_command, add_institution_commands,
+                         add_valuation_commands, add_mock_commands, add_staff_commands):
         add_commands(commands)
 
     return parser

@@ -92,7 +92,8 @@ async def after_transition(application_id: UUID | str, to_state: State) -> None:
     await queue_webhook_event(application_id=application_id, state=str(to_state))
 
     from mortgage_cloud.applications.states import PIPELINE_STATES
+    from mortgage_cloud.pipeline.context import running_steps
 
-    if to_state in PIPELINE_STATES:
+    if to_state in PIPELINE_STATES and not running_steps.get():
         await queue.enqueue("pipeline.advance", key=f"advance:{application_id}:{to_state}",
                             application_id=str(application_id))

@@ -9,28 +9,45 @@ from mortgage_cloud.applications.states import PIPELINE_STATES, State
 from mortgage_cloud.infra import failpoints
 from mortgage_cloud.infra.logging import application_id_var
 from mortgage_cloud.infra.runtime import runtime
+from mortgage_cloud.pipeline.context import running_steps
 from mortgage_cloud.pipeline.steps import STEPS
 
 log = logging.getLogger(__name__)
 
 
 async def advance(*, application_id: str) -> None:
-    """Run the step for the application's current state; the step's transition queues the next one."""
+    """Run the application's pipeline steps one after another until a step does not move it on.
+
+    Each step commits its own transition, so a crash between steps loses nothing: the recovery
+    sweep queues the application again. Running the steps in one job, rather than one job each,
+    keeps them from waiting behind the notification jobs that every state change queues.
+    """
     application_id_var.set(application_id)
+    token = running_steps.set(True)
+    try:
+        for _ in range(len(State)):
+            if not await _run_step(application_id):
+                return
+    finally:
+        running_steps.reset(token)
+
+
+async def _run_step(application_id: str) -> bool:
     application = await Application.get_or_none(id=application_id)
     if application is None:
         log.warning("pipeline job for a missing application")
-        return
+        return False
 
     step = STEPS.get(State(application.state))
     if step is None:
-        return  # another worker already moved it past the pipeline, or a person holds it
+        return False  # another worker already moved it past the pipeline, or a person holds it
     moved = await step(application)
     if not moved:
         log.info("pipeline step found the application already moved", extra={"state": str(application.state)})
-        return
+        return False
     await application.refresh_from_db(fields=["state"])
     failpoints.hit(f"exit_after:{application.state}")
+    return True
 
 
 async def recover(*, idle_seconds: float = 0) -> int:
