@@ -15,6 +15,8 @@ from mortgage_cloud.settings import Settings
 
 from backend_settings import BACKEND, POSTGRES_ADMIN_URL, REDIS_URL
 
+pytest_plugins = ["flow_fixtures"]
+
 
 def pytest_report_header() -> str:
     return f"mortgage-cloud test backend: {BACKEND}"

@@ -60,10 +60,10 @@ async def test_cancellation_proof_sealed_and_valid(prepare):
     assert [item.signature_validation for item in report] == ["Signature is Valid."]
 
 
-async def test_cancellation_by_other_bank_404(prepare, lifecycle_banks):
+async def test_cancellation_by_other_bank_404(prepare, flow_banks):
     _, mortgage = await registered_mortgage(prepare)
     with pytest.raises(BankApiError) as raised:
-        await lifecycle_banks[1].client.post("/bank/v1/cancellations",
+        await flow_banks[1].client.post("/bank/v1/cancellations",
                                              {"proof_no": mortgage["proof_no"], "reason": "贷款已全部结清"})
     assert raised.value.status == 404
     assert await MortgageRight.get(proof_no=mortgage["proof_no"]).values_list("is_current", flat=True) is True
@@ -88,9 +88,9 @@ async def test_cancellation_without_reason_422(prepare):
     assert raised.value.context["field"] == "reason"
 
 
-async def test_cancellation_malformed_proof_no_422(lifecycle_banks):
+async def test_cancellation_malformed_proof_no_422(flow_banks):
     with pytest.raises(BankApiError) as raised:
-        await lifecycle_banks[0].client.post("/bank/v1/cancellations", {"proof_no": "不是证明号", "reason": "结清"})
+        await flow_banks[0].client.post("/bank/v1/cancellations", {"proof_no": "不是证明号", "reason": "结清"})
     assert raised.value.status == 422
 
 

@@ -44,9 +44,9 @@ async def test_disburse_retry_same_key_replayed(prepare):
     assert second == first
 
 
-async def test_disburse_other_bank_404(prepare, lifecycle_banks):
+async def test_disburse_other_bank_404(prepare, flow_banks):
     prepared = await prepare("clean_single_owner")
     status = await submit_and_wait(prepared)
     with pytest.raises(BankApiError) as raised:
-        await lifecycle_banks[1].client.post(f"/bank/v1/applications/{status['id']}/disburse")
+        await flow_banks[1].client.post(f"/bank/v1/applications/{status['id']}/disburse")
     assert raised.value.status == 404

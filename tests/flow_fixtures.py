@@ -1,8 +1,9 @@
-"""End-to-end fixtures: a seeded register, the mocks, two banks, and applications prepared over HTTP.
+"""End-to-end fixtures for every test folder: a seeded register, the mocks, two banks, and applications
+prepared over HTTP.
 
 `prepare(kind, **options)` drives a case as the demo does (WeChat login, face checks, consent,
 property query, creation, documents, signing, the bank's seal) and returns it ready to submit.
-Each call takes a unit no other test has used, so tests do not race each other for units.
+Each call takes a unit no other test in the session has used, so tests do not race each other for units.
 """
 
 import secrets
@@ -39,7 +40,7 @@ async def mock_face(runtime) -> AsyncIterator:
 
 
 @pytest.fixture(scope="session")
-async def pipeline_banks(server_url, seeded_register) -> AsyncIterator[list[Bank]]:
+async def flow_banks(server_url, seeded_register) -> AsyncIterator[list[Bank]]:
     institutions = [(f"测试银行{secrets.token_hex(2)}股份有限公司", _organisation_code()) for _ in range(2)]
     banks = await onboard_banks(server_url, institutions=institutions)
     yield banks
@@ -66,13 +67,13 @@ Prepare = Callable[..., Awaitable[Prepared]]
 
 
 @pytest.fixture
-async def prepare(demo_context, pipeline_banks, unit_pool) -> AsyncIterator[Prepare]:
+async def prepare(demo_context, flow_banks, unit_pool) -> AsyncIterator[Prepare]:
     made: list[Prepared] = []
 
     async def make(kind: str, *, bank: int = 0, race: bool = False, **options) -> Prepared:
         unit_no = unit_pool[kind].pop(0)
-        case = Case(kind, kind, unit_no, pipeline_banks[bank],
-                    race_bank=pipeline_banks[1 - bank] if race else None, **options)
+        case = Case(kind, kind, unit_no, flow_banks[bank],
+                    race_bank=flow_banks[1 - bank] if race else None, **options)
         prepared = await prepare_case(demo_context, case)
         made.append(prepared)
         return prepared
