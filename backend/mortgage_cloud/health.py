@@ -17,7 +17,7 @@ async def liveness(request: Request) -> HTTPResponse:
 
 @bp.get("/readyz")
 async def readiness(request: Request) -> HTTPResponse:
-    """Report whether the database and the cache answer."""
+    """Report whether the database and the cache respond."""
     await connections.get("default").execute_query("SELECT 1")
     await runtime().cache.set("readyz", "1", ttl=5)
     return json({"status": "ready"})

@@ -18,7 +18,8 @@ def test_decide_reject_wins_over_review():
 
 def test_catalogue_codes_are_upper_snake_case():
     for code in RULES:
-        assert code.replace("_", "").isalpha() and code.isupper(), code
+        assert code.replace("_", "").isalpha(), code
+        assert code.isupper(), code
 
 
 def test_catalogue_messages_are_chinese():

@@ -95,8 +95,8 @@ async def sign_as_mortgagor(*, application: Application, borrower: Any, signatur
 async def signing_face_verification(*, borrower_id: Any) -> Any:
     """Return the borrower's latest signing face verification if it passed and is fresh.
 
-    A failed match after an earlier pass cancels that pass: whoever faced the camera last must be the
-    signer. Provider errors are not decisions, so they neither pass nor cancel.
+    A failed match after an earlier pass cancels that pass, because the person who faced the camera
+    last must be the signer. Provider errors are not decisions, so they neither pass nor cancel.
     """
     from mortgage_cloud.identity.models import FaceVerification
 

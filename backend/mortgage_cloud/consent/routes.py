@@ -27,7 +27,7 @@ async def list_institutions(request: Request) -> HTTPResponse:
 @bp.post("/consents")
 @borrower_required
 async def grant(request: Request) -> HTTPResponse:
-    """Grant an institution a lookup consent; the answer carries the exact agreement text accepted."""
+    """Grant an institution a lookup consent and return it with the exact agreement text accepted."""
     body = json_body(request)
     consent, text = await service.grant_consent(
         borrower=request.ctx.borrower,

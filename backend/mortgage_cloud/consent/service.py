@@ -103,7 +103,7 @@ async def revoke_consent(*, borrower: Any, consent_id: str) -> Consent:
 
 
 def is_valid(consent: Consent, *, at: datetime | None = None) -> bool:
-    """Whether the consent is unrevoked and unexpired at the given time."""
+    """Return whether the consent is unrevoked and unexpired at the given time."""
     moment = at or now()
     return consent.revoked_at is None and consent.granted_at <= moment < consent.expires_at
 

@@ -1,4 +1,4 @@
-"""How a property appears to a bank that queried it under a consent."""
+"""The view of a property given to a bank that queried it under a consent."""
 
 from typing import Any
 

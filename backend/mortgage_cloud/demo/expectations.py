@@ -1,4 +1,4 @@
-"""What the register implies for each demo case, worked out from the raw register rows.
+"""The outcome the register implies for each demo case, worked out from the raw register rows.
 
 This deliberately does not call the pipeline's rule code, so that a wrong rule shows up as a
 difference between the expected and the actual outcome.
@@ -28,5 +28,5 @@ def expected_from_register(*, restriction_kinds: list[str], advance_notice_holde
 
 
 def matches(expected: Expected, *, state: str, codes: list[str]) -> bool:
-    """Whether the actual state is the expected one and carries every expected rule code."""
+    """Return whether the actual state is the expected one and carries every expected rule code."""
     return state == expected.state and set(expected.codes) <= set(codes)

@@ -90,7 +90,7 @@ async def _run_cases(world: World, cases: list[Case], *, concurrency: int) -> li
 
 
 def outcome_ok(outcome: Outcome, outcomes: list[Outcome]) -> bool:
-    """Whether an outcome is right; the race case is judged as a pair: one proceeds, the other is refused."""
+    """Return whether an outcome is right. The race case is judged as a pair, where one proceeds and the other is rejected."""
     if outcome.case.kind != "race":
         return matches(outcome.expected, state=outcome.state, codes=outcome.codes)
     pair = [item for item in outcomes if item.case is outcome.case]

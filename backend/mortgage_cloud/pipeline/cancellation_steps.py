@@ -21,7 +21,7 @@ from mortgage_cloud.errors import AppError
 from mortgage_cloud.infra.runtime import runtime
 from mortgage_cloud.pipeline import checks
 from mortgage_cloud.pipeline.proofs import PROOF_KIND, verification_url
-from mortgage_cloud.pipeline.steps import _conclude
+from mortgage_cloud.pipeline.steps import _conclude, archive
 from mortgage_cloud.review.catalogue import Finding, finding
 
 log = logging.getLogger(__name__)
@@ -110,15 +110,6 @@ async def issue_proof(application: Application) -> bool:
     await issue_cancellation_proof(application)
     return await transition(application.id, from_states=[State.REGISTERED], to_state=State.PROOF_ISSUED,
                             actor=SYSTEM_REGISTRY, proof_issued_at=utcnow())
-
-
-async def archive(application: Application) -> bool:
-    """Archive (归档) the case file and release the unit."""
-    from mortgage_cloud.pipeline.archive import archive_case_file
-
-    await archive_case_file(application)
-    return await transition(application.id, from_states=[State.PROOF_ISSUED], to_state=State.ARCHIVED,
-                            actor=SYSTEM_REGISTRY)
 
 
 async def issue_cancellation_proof(application: Application) -> ApplicationDocument:

@@ -1,4 +1,4 @@
-"""Where a set of rule findings leads."""
+"""The state a set of rule findings leads to."""
 
 from mortgage_cloud.applications.states import State
 from mortgage_cloud.review.catalogue import Finding, Outcome

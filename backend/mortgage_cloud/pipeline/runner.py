@@ -40,7 +40,7 @@ async def _run_step(application_id: str) -> bool:
 
     step = STEPS.get(State(application.state))
     if step is None:
-        return False  # another worker already moved it past the pipeline, or a person holds it
+        return False  # another worker already moved it past the pipeline, or it waits for a person
     moved = await step(application)
     if not moved:
         log.info("pipeline step found the application already moved", extra={"state": str(application.state)})
