@@ -21,6 +21,7 @@ from pathlib import Path
 from mortgage_cloud.demo.cases import Case, DemoContext, prepare_case
 from mortgage_cloud.demo.setup import onboard_banks, start_world
 from mortgage_cloud.infra.logging import configure_logging
+from mortgage_cloud.mocks.testing import free_port
 
 POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -31,8 +32,10 @@ async def main(args: argparse.Namespace) -> None:
 
     database_url, drop = await _database(args.postgres)
     output_dir = Path(tempfile.mkdtemp(prefix="mc-bench-"))
+    mocks = None if args.mocks_in_process else (await MockProcess.start("mock-wechat"),
+                                                await MockProcess.start("mock-face"))
     world = await start_world(output_dir=output_dir, database_url=database_url,
-                              redis_url=REDIS_URL if args.postgres else None)
+                              redis_url=REDIS_URL if args.postgres else None, mocks=mocks)
     try:
         await seed_register(seed=args.seed, units=5000, housing_dir=world.settings.housing_data_dir)
         banks = await onboard_banks(world.app_url)
@@ -43,7 +46,8 @@ async def main(args: argparse.Namespace) -> None:
         workers = [_start_worker(world) for _ in range(args.workers)]
         prepared = await _prepare_all(context, [Case("bench", "基准", unit, banks[i % 2]) for i, unit in enumerate(units)])
         print(f"backend: {'postgres+redis' if args.postgres else 'sqlite+in-process'}, extra worker processes: "
-              f"{args.workers}; prepared {len(prepared)} signed applications", flush=True)
+              f"{args.workers}, mocks: {'in process' if args.mocks_in_process else 'own processes'}; "
+              f"prepared {len(prepared)} signed applications", flush=True)
 
         single = await _batches(prepared[:args.rounds_single], size=1)
         parallel = await _batches(prepared[args.rounds_single:], size=20)
@@ -60,6 +64,47 @@ async def main(args: argparse.Namespace) -> None:
     finally:
         await world.close()
         await drop()
+
+
+class MockProcess:
+    """A mock server (`mortgage-cloud mock-wechat` or `mock-face`) in its own process, as the real services are."""
+
+    def __init__(self, process: subprocess.Popen, port: int) -> None:
+        self.process = process
+        self.url = f"http://127.0.0.1:{port}"
+        self._port = port
+
+    @classmethod
+    async def start(cls, command: str) -> "MockProcess":
+        port = free_port()
+        process = subprocess.Popen([sys.executable, "-m", "mortgage_cloud.cli", command, "--port", str(port)],
+                                   env={**os.environ, "MC_LOG_LEVEL": "WARNING"})
+        mock = cls(process, port)
+        await mock._wait_until_listening(timeout=30)
+        return mock
+
+    async def _wait_until_listening(self, *, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.process.args[3]} exited with code {self.process.returncode}")
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", self._port)
+            except OSError:
+                await asyncio.sleep(0.1)
+                continue
+            writer.close()
+            await writer.wait_closed()
+            return
+        self.process.kill()
+        raise RuntimeError(f"{self.process.args[3]} did not listen on port {self._port} within {timeout} s")
+
+    async def close(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
 
 def _start_worker(world) -> subprocess.Popen:
@@ -165,6 +210,8 @@ if __name__ == "__main__":
     parser.add_argument("--rounds-single", type=int, default=10, help="applications submitted one at a time")
     parser.add_argument("--rounds-parallel", type=int, default=2, help="batches of 20 applications submitted at once")
     parser.add_argument("--seed", type=int, default=20261204)
+    parser.add_argument("--mocks-in-process", action="store_true",
+                        help="run the mock WeChat and face servers inside the app's process (default: own processes)")
     parser.add_argument("--workers", type=int, default=0,
                         help="extra `mortgage-cloud worker` processes beside the app (needs --postgres for Redis)")
     configure_logging("WARNING")

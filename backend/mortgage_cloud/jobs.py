@@ -1,10 +1,12 @@
-"""The job catalogue: every background job the queue can run, by name."""
+"""The job catalogue: every background job the queues can run, by name."""
 
 from mortgage_cloud.infra.queue import JobQueue
 
 
-def register_jobs(queue: JobQueue) -> None:
-    """Register each domain's jobs on the queue."""
+def register_jobs(*, pipeline: JobQueue, notify: JobQueue) -> None:
+    """Register the pipeline's jobs on its queue and the notification and webhook jobs on theirs."""
+    from mortgage_cloud.notify import jobs as notify_jobs
     from mortgage_cloud.pipeline import jobs as pipeline_jobs
 
-    pipeline_jobs.register(queue)
+    pipeline_jobs.register(pipeline)
+    notify_jobs.register(notify)

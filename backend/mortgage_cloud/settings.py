@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     workers: int = 1
     log_level: str = "INFO"
 
+    # Jobs one process runs at once. A few pipeline jobs at a time finish each application sooner under load than
+    # many interleaved ones, and notifications and webhooks have their own queue so they never hold up a step.
+    pipeline_concurrency: int = Field(default=4, ge=1)
+    notify_concurrency: int = Field(default=4, ge=1)
+
     # Key for ID and phone numbers at rest (AES-GCM) and for their search hashes (HMAC-SHA256).
     # The default only suits a local demo, so production start-up rejects it.
     data_key: SecretStr = SecretStr("dev-only-data-key-change-me-0123456789abcdef")

@@ -6,7 +6,7 @@ import pytest
 
 from mortgage_cloud.applications.models import Application, ApplicationDocument, ApplicationEvent
 from mortgage_cloud.identifiers import normalize_proof_no
-from mortgage_cloud.infra.runtime import runtime
+from mortgage_cloud.infra.runtime import join_jobs, runtime
 from mortgage_cloud.registry.models import MortgageRight
 from mortgage_cloud.registry.service import verify_chain
 from mortgage_cloud.signing.ca import PlatformCA
@@ -150,7 +150,7 @@ async def test_pipeline_changed_application_data_rejected(prepare):
 async def test_pipeline_status_messages_sent_to_borrower(prepare, mock_wechat):
     prepared = await prepare("clean_single_owner")
     await submit_and_wait(prepared)
-    await runtime().queue.join()
+    await join_jobs()
     user = prepared.primary.wechat_user
     openids = {user["mini_program_openid"], user["official_account_openid"]}
     messages = [m for m in mock_wechat.state.messages if m["openid"] in openids]

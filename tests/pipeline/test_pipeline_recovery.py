@@ -13,7 +13,7 @@ from mortgage_cloud.registry.models import MortgageRight
 WORKER = """
 import asyncio, sys
 from mortgage_cloud.applications.models import Application
-from mortgage_cloud.infra.runtime import runtime, start_runtime, stop_runtime
+from mortgage_cloud.infra.runtime import join_jobs, start_runtime, stop_runtime
 from mortgage_cloud.infra.logging import configure_logging
 from mortgage_cloud.settings import Settings
 
@@ -27,7 +27,7 @@ async def main(application_id):
         await asyncio.sleep(0.05)
     try:
         # The killed process may have left a job marked active, which saq only frees after its timeout.
-        await asyncio.wait_for(runtime().queue.join(), timeout=10)
+        await asyncio.wait_for(join_jobs(), timeout=10)
     except TimeoutError:
         pass
     await stop_runtime()

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from mortgage_cloud.applications.models import Application, ApplicationEvent, UnitClaim
 from mortgage_cloud.applications.states import FINAL_STATES, State
 from mortgage_cloud.infra.runtime import runtime
+from mortgage_cloud.notify.jobs import STATE_CHANGE_JOB
 from mortgage_cloud.notify.webhooks import queue_webhook_event
 
 log = logging.getLogger(__name__)
@@ -86,14 +87,13 @@ async def _apply(
 
 async def after_transition(application_id: UUID | str, to_state: State) -> None:
     """Queue the work that follows a committed state change: the borrower's WeChat message and the next step."""
-    queue = runtime().queue
-    await queue.enqueue("notify.state_change", key=f"notify:{application_id}:{to_state}",
-                        application_id=str(application_id), state=str(to_state))
+    await runtime().notify_queue.enqueue(STATE_CHANGE_JOB, key=f"notify:{application_id}:{to_state}",
+                                         application_id=str(application_id), state=str(to_state))
     await queue_webhook_event(application_id=application_id, state=str(to_state))
 
     from mortgage_cloud.applications.states import PIPELINE_STATES
     from mortgage_cloud.pipeline.context import running_steps
 
     if to_state in PIPELINE_STATES and not running_steps.get():
-        await queue.enqueue("pipeline.advance", key=f"advance:{application_id}:{to_state}",
-                            application_id=str(application_id))
+        await runtime().queue.enqueue("pipeline.advance", key=f"advance:{application_id}:{to_state}",
+                                      application_id=str(application_id))

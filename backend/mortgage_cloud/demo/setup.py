@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from mortgage_cloud.app import create_app
 from mortgage_cloud.banks.client import BankClient
@@ -10,7 +11,6 @@ from mortgage_cloud.identifiers import make_uscc
 from mortgage_cloud.infra.db import migrate_db
 from mortgage_cloud.infra.runtime import start_runtime, stop_runtime
 from mortgage_cloud.mocks.face_server import start_mock_face
-from mortgage_cloud.mocks.server import MockServer
 from mortgage_cloud.mocks.testing import free_port
 from mortgage_cloud.mocks.wechat_server import start_mock_wechat
 from mortgage_cloud.settings import Settings
@@ -22,12 +22,20 @@ DEMO_BANKS = [
 ]
 
 
+class MockEndpoint(Protocol):
+    """A running mock server, in this process or another: its base URL and a way to stop it."""
+
+    url: str
+
+    async def close(self) -> None: ...
+
+
 @dataclass
 class World:
     settings: Settings
     app_url: str
-    wechat: MockServer
-    face: MockServer
+    wechat: MockEndpoint
+    face: MockEndpoint
     server: object
 
     async def close(self) -> None:
@@ -38,10 +46,12 @@ class World:
         await self.face.close()
 
 
-async def start_world(*, output_dir: Path, database_url: str | None, redis_url: str | None) -> World:
-    """Migrate a fresh database, start the mocks, then serve the app over real HTTP on loopback."""
-    wechat = await start_mock_wechat(free_port())
-    face = await start_mock_face(free_port())
+async def start_world(*, output_dir: Path, database_url: str | None, redis_url: str | None,
+                      mocks: tuple[MockEndpoint, MockEndpoint] | None = None) -> World:
+    """Migrate a fresh database, start the mocks unless `mocks` (WeChat, face) are given, then serve the app."""
+    if mocks is None:
+        mocks = (await start_mock_wechat(free_port()), await start_mock_face(free_port()))
+    wechat, face = mocks
     port = free_port()
     settings = Settings(
         database_url=database_url or f"sqlite://{output_dir / 'demo.sqlite3'}",

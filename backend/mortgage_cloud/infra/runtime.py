@@ -17,7 +17,8 @@ class Runtime:
 
     settings: Settings
     cache: Cache
-    queue: JobQueue
+    queue: JobQueue  # pipeline steps
+    notify_queue: JobQueue  # WeChat messages and webhooks, which must never hold up a pipeline step
     storage: LocalStorage
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -40,14 +41,18 @@ async def start_runtime(settings: Settings, *, create_schema: bool = False) -> R
     _current = Runtime(
         settings=settings,
         cache=create_cache(settings.redis_url, prefix=settings.redis_prefix),
-        queue=create_queue(settings.redis_url, name=settings.redis_prefix + "jobs"),
+        queue=create_queue(settings.redis_url, name=settings.redis_prefix + "jobs",
+                           concurrency=settings.pipeline_concurrency),
+        notify_queue=create_queue(settings.redis_url, name=settings.redis_prefix + "notify",
+                                  concurrency=settings.notify_concurrency),
         storage=LocalStorage(settings.data_dir / "files"),
     )
 
     from mortgage_cloud.jobs import register_jobs
 
-    register_jobs(_current.queue)
+    register_jobs(pipeline=_current.queue, notify=_current.notify_queue)
     await _current.queue.start()
+    await _current.notify_queue.start()
 
     from mortgage_cloud.notify.webhooks_recovery import resume_webhook_deliveries
     from mortgage_cloud.pipeline.runner import recover, sweep_forever
@@ -56,6 +61,12 @@ async def start_runtime(settings: Settings, *, create_schema: bool = False) -> R
     await resume_webhook_deliveries()
     _current.extras["pipeline_sweeper"] = asyncio.create_task(sweep_forever())
     return _current
+
+
+async def join_jobs() -> None:
+    """Wait until the pipeline's jobs, then the notifications and webhooks they queued, have all finished."""
+    await runtime().queue.join()
+    await runtime().notify_queue.join()
 
 
 async def stop_runtime() -> None:
@@ -67,6 +78,7 @@ async def stop_runtime() -> None:
     if sweeper is not None:
         sweeper.cancel()
     await _current.queue.stop()
+    await _current.notify_queue.stop()
     await _current.cache.close()
     for closer in _current.extras.values():
         close = getattr(closer, "aclose", None)

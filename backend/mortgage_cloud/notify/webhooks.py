@@ -39,8 +39,8 @@ async def queue_webhook_event(*, application_id: UUID | str, state: str) -> None
         # Checked here as well as in the job, so that institutions without a URL add no job to the queue.
         has_url = await Application.filter(id=application_id, institution__webhook_url__isnull=False).exists()
         if has_url:
-            await runtime().queue.enqueue(CREATE_JOB, key=f"webhook-event:{application_id}:{state}",
-                                          application_id=str(application_id), state=str(state))
+            await runtime().notify_queue.enqueue(CREATE_JOB, key=f"webhook-event:{application_id}:{state}",
+                                                 application_id=str(application_id), state=str(state))
     except Exception:
         log.exception("webhook event not queued", extra={"application_id": str(application_id), "state": state})
 
@@ -106,5 +106,5 @@ async def build_payload(application: Any, *, state: str, event_id: UUID) -> dict
 
 async def queue_delivery(*, event_id: UUID | str, attempt: int, series_start: int, delay: float = 0) -> None:
     """Queue delivery attempt number `attempt`; `series_start` is the first attempt of this run of retries."""
-    await runtime().queue.enqueue(DELIVER_JOB, key=f"webhook:{event_id}:{attempt}", delay=delay,
-                                  event_id=str(event_id), attempt=attempt, series_start=series_start)
+    await runtime().notify_queue.enqueue(DELIVER_JOB, key=f"webhook:{event_id}:{attempt}", delay=delay,
+                                         event_id=str(event_id), attempt=attempt, series_start=series_start)
