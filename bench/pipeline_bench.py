@@ -9,6 +9,7 @@ batches submitted, so document rendering does not compete with the pipeline for 
 
 import argparse
 import asyncio
+import cProfile
 import os
 import statistics
 import subprocess
@@ -49,8 +50,14 @@ async def main(args: argparse.Namespace) -> None:
               f"{args.workers}, mocks: {'in process' if args.mocks_in_process else 'own processes'}; "
               f"prepared {len(prepared)} signed applications", flush=True)
 
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler is not None:
+            profiler.enable()
         single = await _batches(prepared[:args.rounds_single], size=1)
         parallel = await _batches(prepared[args.rounds_single:], size=20)
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
         _print("concurrency 1", *single)
         _print("concurrency 20", *parallel)
         for bank in banks:
@@ -210,6 +217,8 @@ if __name__ == "__main__":
     parser.add_argument("--rounds-single", type=int, default=10, help="applications submitted one at a time")
     parser.add_argument("--rounds-parallel", type=int, default=2, help="batches of 20 applications submitted at once")
     parser.add_argument("--seed", type=int, default=20261204)
+    parser.add_argument("--profile", metavar="FILE",
+                        help="write a cProfile of this process over the submissions to FILE (read it with pstats)")
     parser.add_argument("--mocks-in-process", action="store_true",
                         help="run the mock WeChat and face servers inside the app's process (default: own processes)")
     parser.add_argument("--workers", type=int, default=0,

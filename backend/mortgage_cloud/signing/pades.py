@@ -33,6 +33,10 @@ from mortgage_cloud.signing.ca import SignerCredentials
 log = logging.getLogger(__name__)
 
 DISPLAY_ZONE = ZoneInfo("Asia/Shanghai")
+# Space kept for the CMS signature container. Our containers (one signature, the signer's certificate and the
+# platform root, RSA 2048 at most) take about 2 KB. A fixed size spares pyHanko a trial signature it would
+# otherwise make to measure the container.
+SIGNATURE_CONTAINER_BYTES = 8192
 
 
 class PdfUnreadable(ValidationFailed):
@@ -104,7 +108,7 @@ async def _sign(pdf: bytes, credentials: SignerCredentials, *, field_name: str, 
         metadata, signer=_pyhanko_signer(credentials), new_field_spec=field_spec,
         stamp_style=_appearance(signer_name, signed_at, signature_image, seal_text) if box else None,
     )
-    output = await pdf_signer.async_sign_pdf(writer, appearance_text_params=None)
+    output = await pdf_signer.async_sign_pdf(writer, bytes_reserved=SIGNATURE_CONTAINER_BYTES, appearance_text_params=None)
     return output.getvalue()
 
 
