@@ -2,7 +2,7 @@
 
 import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -30,6 +30,8 @@ class Case:
     skip_co_owner: bool = False
     expire_consent: bool = False
     impostor_at_signing: bool = False
+    # After the proof, the bank reports the loan repaid and has the mortgage cancelled (注销) through its API.
+    cancel_after_proof: bool = False
 
 
 @dataclass
@@ -43,6 +45,8 @@ class Outcome:
     expected: Expected
     application_id: str | None = None
     actor: BorrowerActor | None = field(default=None, repr=False)
+    # Set for applications with no borrower (cancellations): their documents are downloaded as this bank.
+    bank: Bank | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -72,7 +76,35 @@ async def run_case(ctx: DemoContext, case: Case) -> list[Outcome]:
                                       for bank, application, _ in prepared.drafts))
     for co_owner in prepared.actors[1:]:
         await co_owner.aclose()  # the primary stays open: the report downloads the documents as that borrower
+    if case.cancel_after_proof and outcomes[0].state == "archived":
+        outcomes.append(await cancel_mortgage(case, outcomes[0]))
     return list(outcomes)
+
+
+async def cancel_mortgage(case: Case, registered: Outcome) -> Outcome:
+    """Have the mortgagee cancel the mortgage it just registered, through the signed API, and wait for the proof."""
+    bank = case.bank
+    status = await bank.client.get(f"/bank/v1/applications/{registered.application_id}")
+    cancellation = await bank.client.post("/bank/v1/cancellations", {"proof_no": status["proof_no"],
+                                                                      "reason": "贷款已结清"})
+    final = await wait_as_bank(bank, cancellation["id"])
+    return Outcome(
+        case=replace(case, kind="cancellation", label="抵押权注销（贷款结清）"), application_no=final["application_no"],
+        bank_name=bank.name, state=final["state"], codes=sorted({finding["code"] for finding in final["findings"]}),
+        seconds_to_proof=_seconds(final), expected=Expected("archived"), application_id=cancellation["id"], bank=bank,
+    )
+
+
+async def wait_as_bank(bank: Bank, application_id: str, *, timeout: float = 120.0) -> dict:
+    """Poll the bank's status API until the application reaches a state the pipeline does not leave by itself."""
+    from mortgage_cloud.demo.actors import TERMINAL_STATES
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        status = await bank.client.get(f"/bank/v1/applications/{application_id}")
+        if status["state"] in TERMINAL_STATES or asyncio.get_running_loop().time() > deadline:
+            return status
+        await asyncio.sleep(0.05)
 
 
 async def prepare_case(ctx: DemoContext, case: Case) -> Prepared:

@@ -38,16 +38,12 @@ async def write_documents(world: object, outcomes: list[Outcome], output_dir: Pa
     ca = await PlatformCA.load_or_create(world.settings.data_dir / "ca")
     valid_proofs = 0
     for outcome in outcomes:
-        if outcome.actor is None or outcome.application_id is None:
+        if outcome.application_id is None or (outcome.actor is None and outcome.bank is None):
             continue
         folder = output_dir / "documents" / outcome.application_no
         folder.mkdir(parents=True, exist_ok=True)
-        for kind in DOCUMENT_KINDS:
-            if kind == "proof" and outcome.state != "archived":
-                continue
-            if kind != "proof" and outcome.state == "draft":
-                continue
-            pdf = await outcome.actor.download(outcome.application_id, kind)
+        for kind in _kinds_to_download(outcome):
+            pdf = await _download(outcome, kind)
             (folder / f"{kind}.pdf").write_bytes(pdf)
             if kind == "proof":
                 report = await asyncio.to_thread(pdfsig_report, pdf, ca_pem=ca.certificate_pem)
@@ -59,3 +55,19 @@ async def write_documents(world: object, outcomes: list[Outcome], output_dir: Pa
             await outcome.actor.aclose()
             outcome.actor = None
     return valid_proofs
+
+
+def _kinds_to_download(outcome: Outcome) -> list[str]:
+    if outcome.actor is None:
+        # A cancellation has no borrower and no generated documents, only the registry's proof.
+        return ["proof"] if outcome.state == "archived" else []
+    if outcome.state == "draft":
+        return []
+    return [kind for kind in DOCUMENT_KINDS if kind != "proof" or outcome.state == "archived"]
+
+
+async def _download(outcome: Outcome, kind: str) -> bytes:
+    if outcome.actor is not None:
+        return await outcome.actor.download(outcome.application_id, kind)
+    response = await outcome.bank.client.send("GET", f"/bank/v1/applications/{outcome.application_id}/documents/{kind}/pdf")
+    return response.content
