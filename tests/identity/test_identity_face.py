@@ -103,7 +103,41 @@ async def test_face_answer_has_no_score(client, borrower_headers):
     id_number = random_id_number()
     await _declare(client, borrower_headers, id_number)
     answer = await _verify(client, borrower_headers, face_image_for(id_number))
-    assert set(answer.json()) == {"verification_id", "passed", "liveness_passed"}
+    assert set(answer.json()) == {"verification_id", "passed", "liveness_passed", "valid_until"}
+
+
+async def test_face_latest_fresh_until_window_ends(client, borrower_headers):
+    id_number = random_id_number()
+    await _declare(client, borrower_headers, id_number)
+    answer = (await _verify(client, borrower_headers, face_image_for(id_number))).json()
+    latest = (await client.get("/api/v1/me/face-verifications/latest", headers=borrower_headers)).json()
+    assert latest["fresh"] is True
+    assert latest["valid_until"] == answer["valid_until"]
+
+
+async def test_face_latest_signing_needs_signing_check(client, borrower_headers):
+    id_number = random_id_number()
+    await _declare(client, borrower_headers, id_number)
+    await _verify(client, borrower_headers, face_image_for(id_number), purpose="login")
+    latest = (await client.get("/api/v1/me/face-verifications/latest", headers=borrower_headers,
+                               params={"purpose": "signing"})).json()
+    assert latest["fresh"] is False
+
+
+async def test_face_latest_signing_cancelled_by_failed_match(client, borrower_headers):
+    id_number = random_id_number()
+    await _declare(client, borrower_headers, id_number)
+    await _verify(client, borrower_headers, face_image_for(id_number), purpose="signing")
+    await _verify(client, borrower_headers, other_person_face(), purpose="signing")
+    latest = (await client.get("/api/v1/me/face-verifications/latest", headers=borrower_headers,
+                               params={"purpose": "signing"})).json()
+    assert latest["fresh"] is False
+
+
+async def test_face_latest_unknown_purpose_rejected(client, borrower_headers):
+    response = await client.get("/api/v1/me/face-verifications/latest", headers=borrower_headers,
+                                params={"purpose": "payment"})
+    assert response.status_code == 422
 
 
 async def test_face_score_recorded_for_audit(client, borrower_headers):

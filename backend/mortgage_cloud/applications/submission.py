@@ -55,14 +55,21 @@ async def status_view(application: Application, *, for_institution: bool = False
     from mortgage_cloud.applications.states import LABELS
     from mortgage_cloud.applications.service import events_of
 
+    from mortgage_cloud.banks.models import Institution
+    from mortgage_cloud.registry.models import PropertyUnit
+
     events = await events_of(application)
     signers = await Signer.filter(application_id=application.id).order_by("role", "position")
+    institution_names = await Institution.filter(id=application.institution_id).values_list("name", flat=True)
+    locations = await PropertyUnit.filter(unit_no=application.unit_no).values_list("location", flat=True)
     view = {
         "id": str(application.id),
         "application_no": application.application_no,
         "kind": application.kind,
         "cancels_proof_no": application.cancels_proof_no,
+        "institution_name": institution_names[0] if institution_names else None,
         "unit_no": application.unit_no,
+        "location": locations[0] if locations else None,
         "state": str(application.state),
         "state_label": LABELS[State(application.state)],
         "mortgage_type": application.mortgage_type,
@@ -73,7 +80,7 @@ async def status_view(application: Application, *, for_institution: bool = False
         "proof_no": application.proof_no,
         "findings": application.findings,
         "signers": [
-            {"role": signer.role, "name": signer.name, "signed": signer.signed_at is not None,
+            {"id": str(signer.id), "role": signer.role, "name": signer.name, "signed": signer.signed_at is not None,
              "signed_at": _time(signer.signed_at)}
             for signer in signers
         ],

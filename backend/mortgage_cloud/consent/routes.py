@@ -39,6 +39,22 @@ async def grant(request: Request) -> HTTPResponse:
     return json({**_consent_view(consent), "agreement_text": text}, status=201)
 
 
+@bp.get("/consents/agreement")
+@borrower_required
+async def preview_agreement(request: Request) -> HTTPResponse:
+    """Return the exact agreement text a grant with these query parameters would record, before the borrower agrees."""
+    valid_days = request.args.get("valid_days", "30")
+    if not valid_days.isdigit():
+        raise field_error("valid_days", "授权有效期 valid_days 须为整数天数，例如 30。")
+    preview = await service.preview_agreement(
+        borrower=request.ctx.borrower,
+        institution_id=request.args.get("institution_id", ""),
+        purpose=_purpose(request.args.get("purpose")),
+        valid_days=int(valid_days),
+    )
+    return json(preview)
+
+
 @bp.get("/consents")
 @borrower_required
 async def list_consents(request: Request) -> HTTPResponse:

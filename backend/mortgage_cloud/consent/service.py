@@ -39,31 +39,16 @@ async def grant_consent(
     """Record a consent after checking identity and a fresh face verification; return it with its text."""
     from mortgage_cloud.identity.service import latest_fresh_face_verification
 
-    if not 1 <= valid_days <= MAX_VALID_DAYS:
-        raise field_error("valid_days", f"授权有效期须为 1 至 {MAX_VALID_DAYS} 天。")
-    purpose = purpose.strip()
-    if not 2 <= len(purpose) <= 200:
-        raise field_error("purpose", "请填写查询用途（2 至 200 个字）。")
-    if borrower.identity_verified_at is None:
-        raise Forbidden("请先完成实名认证和人脸核验，再进行授权。", code="IDENTITY_NOT_VERIFIED")
-
-    institution = await _active_institution(institution_id)
+    granted_at = now()
+    institution, purpose, expires_at, text = await _agreement_for(
+        borrower=borrower, institution_id=institution_id, purpose=purpose, valid_days=valid_days, at=granted_at
+    )
     verification = await latest_fresh_face_verification(
         borrower_id=borrower.id, max_age_seconds=runtime().settings.face_fresh_seconds
     )
     if verification is None:
         raise Forbidden("授权前须在有效期内完成人脸核验，请重新核验。", code="FACE_NOT_FRESH")
 
-    granted_at = now()
-    expires_at = granted_at + timedelta(days=valid_days)
-    text = render_agreement(
-        borrower_name=borrower.name,
-        institution_name=institution.name,
-        institution_uscc=institution.uscc,
-        registry_name=runtime().settings.registry_name,
-        purpose=purpose,
-        expires_on=expires_at.astimezone(timezone(timedelta(hours=8))).strftime("%Y年%m月%d日"),
-    )
     consent = await Consent.create(
         borrower_id=borrower.id,
         institution_id=institution.id,
@@ -79,6 +64,40 @@ async def grant_consent(
     )
     log.info("consent granted", extra={"consent_id": str(consent.id), "institution_id": str(institution.id)})
     return consent, text
+
+
+async def preview_agreement(*, borrower: Any, institution_id: str, purpose: str, valid_days: int) -> dict[str, Any]:
+    """Return the agreement text the borrower would accept now, with its version and SHA-256, without granting."""
+    _, _, expires_at, text = await _agreement_for(
+        borrower=borrower, institution_id=institution_id, purpose=purpose, valid_days=valid_days, at=now()
+    )
+    return {"agreement_text": text, "agreement_version": AGREEMENT_VERSION,
+            "agreement_sha256": agreement_sha256(text), "expires_at": expires_at.isoformat()}
+
+
+async def _agreement_for(
+    *, borrower: Any, institution_id: str, purpose: str, valid_days: int, at: datetime
+) -> tuple[Any, str, datetime, str]:
+    """Validate a grant's fields and render its agreement; return the institution, purpose, expiry and text."""
+    if not 1 <= valid_days <= MAX_VALID_DAYS:
+        raise field_error("valid_days", f"授权有效期须为 1 至 {MAX_VALID_DAYS} 天。")
+    purpose = purpose.strip()
+    if not 2 <= len(purpose) <= 200:
+        raise field_error("purpose", "请填写查询用途（2 至 200 个字）。")
+    if borrower.identity_verified_at is None:
+        raise Forbidden("请先完成实名认证和人脸核验，再进行授权。", code="IDENTITY_NOT_VERIFIED")
+
+    institution = await _active_institution(institution_id)
+    expires_at = at + timedelta(days=valid_days)
+    text = render_agreement(
+        borrower_name=borrower.name,
+        institution_name=institution.name,
+        institution_uscc=institution.uscc,
+        registry_name=runtime().settings.registry_name,
+        purpose=purpose,
+        expires_on=expires_at.astimezone(timezone(timedelta(hours=8))).strftime("%Y年%m月%d日"),
+    )
+    return institution, purpose, expires_at, text
 
 
 async def _active_institution(institution_id: str) -> Any:

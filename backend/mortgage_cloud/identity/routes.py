@@ -3,6 +3,7 @@
 import base64
 import binascii
 import secrets
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from sanic import Blueprint, Request
@@ -107,7 +108,38 @@ async def post_face_verification(request: Request) -> HTTPResponse:
     verification = await service.verify_face(borrower=request.ctx.borrower, image=image,
                                              purpose=str(body.get("purpose") or ""))
     return json({"verification_id": str(verification.id), "passed": verification.passed,
-                 "liveness_passed": verification.liveness_passed}, status=201)
+                 "liveness_passed": verification.liveness_passed,
+                 "valid_until": _valid_until(verification) if verification.passed else None}, status=201)
+
+
+@bp.get("/api/v1/me/face-verifications/latest")
+@borrower_required
+async def latest_face_verification(request: Request) -> HTTPResponse:
+    """Return whether a fresh passed face verification lets the borrower consent (any purpose) or sign (`purpose=signing`).
+
+    For signing only the latest signing verification counts, as the signing step itself decides.
+    """
+    from mortgage_cloud.applications.signing import signing_face_verification
+
+    purpose = request.args.get("purpose", "")
+    if purpose not in ("", "login", "signing"):
+        raise field_error("purpose", "核验用途 purpose 只能是 login（登录）或 signing（签署），请修改后重试。")
+    borrower_id = request.ctx.borrower.id
+    if purpose == "signing":
+        verification = await signing_face_verification(borrower_id=borrower_id)
+    else:
+        verification = await service.latest_fresh_face_verification(
+            borrower_id=borrower_id, max_age_seconds=runtime().settings.face_fresh_seconds
+        )
+    if verification is None:
+        return json({"fresh": False, "verification_id": None, "purpose": None, "valid_until": None})
+    return json({"fresh": True, "verification_id": str(verification.id), "purpose": verification.purpose,
+                 "valid_until": _valid_until(verification)})
+
+
+def _valid_until(verification) -> str:
+    fresh_for = timedelta(seconds=runtime().settings.face_fresh_seconds)
+    return (verification.created_at + fresh_for).isoformat()
 
 
 def _face_image(value: object) -> bytes:
