@@ -68,7 +68,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from mortgage_cloud.valuation.evaluate import evaluate, load_listings
+    from mortgage_cloud.valuation.evaluate import evaluate, load_listings, score_by_community
     from mortgage_cloud.valuation.model import ValuationModel
     from mortgage_cloud.valuation.sources import UnknownShape
 
@@ -84,9 +84,12 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(f"trained on {len(train)} listings; model {model.version}")
     print(f"cross-validated on the training files: median_ape={metrics['median_ape']:.4f} "
           f"within_10={metrics['within_10']:.4f} within_20={metrics['within_20']:.4f}")
+    print(f"  communities seen in the other folds: median_ape={metrics['seen_median_ape']:.4f} within_10={metrics['seen_within_10']:.4f}; "
+          f"unseen ({metrics['unseen_share']:.1%} of listings): median_ape={metrics['unseen_median_ape']:.4f} "
+          f"within_10={metrics['unseen_within_10']:.4f}")
 
     scores = evaluate(train, test, model=model)
-    for item in scores:
+    for item in [*scores[:-1], *score_by_community(train, test, model=model), scores[-1]]:
         print(f"{item.name} ({item.listings} test listings): {item.line()}")
     print(scores[-1].line())
     return 0

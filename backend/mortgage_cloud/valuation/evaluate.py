@@ -59,22 +59,43 @@ def evaluate(train: list[Listing], test: list[Listing], *, model: ValuationModel
 
     The baselines need the training listings, so with an empty `train` only the model's scores are returned.
     """
-    train_ids = {item.source_listing_id for item in train}
-    test = [item for item in test if item.source_listing_id not in train_ids]
+    test = _drop_training_ids(train, test)
     model = model or ValuationModel.fit(train)
     actual = [item.total_price for item in test]
 
-    predictions = [model.predict(subject_of(item)) for item in test]
-    totals = [prediction.unit_price * item.area for prediction, item in zip(predictions, test, strict=True)]
-    intervals = [(p.low_unit_price * item.area, p.high_unit_price * item.area) for p, item in zip(predictions, test, strict=True)]
-
-    model_scores = score("model", totals, actual, intervals)
+    model_scores = _model_scores("model", model, test)
     if not train:
         return [model_scores]
 
     community = _median_baseline(train, test, key=lambda item: item.community)
     district = _median_baseline(train, test, key=lambda item: item.district)
     return [score("community median", community, actual), score("district median", district, actual), model_scores]
+
+
+def score_by_community(train: list[Listing], test: list[Listing], *, model: ValuationModel) -> list[Scores]:
+    """Score the model separately on test listings whose community has training listings and on the others.
+
+    A group without test listings is left out of the result.
+    """
+    test = _drop_training_ids(train, test)
+    communities = {item.community for item in train}
+    groups = [
+        ("model, community in training", [item for item in test if item.community in communities]),
+        ("model, community not in training", [item for item in test if item.community not in communities]),
+    ]
+    return [_model_scores(name, model, listings) for name, listings in groups if listings]
+
+
+def _drop_training_ids(train: list[Listing], test: list[Listing]) -> list[Listing]:
+    train_ids = {item.source_listing_id for item in train}
+    return [item for item in test if item.source_listing_id not in train_ids]
+
+
+def _model_scores(name: str, model: ValuationModel, test: list[Listing]) -> Scores:
+    predictions = [model.predict(subject_of(item)) for item in test]
+    totals = [prediction.unit_price * item.area for prediction, item in zip(predictions, test, strict=True)]
+    intervals = [(p.low_unit_price * item.area, p.high_unit_price * item.area) for p, item in zip(predictions, test, strict=True)]
+    return score(name, totals, [item.total_price for item in test], intervals)
 
 
 def _median_baseline(train: list[Listing], test: list[Listing], *, key) -> list[float]:

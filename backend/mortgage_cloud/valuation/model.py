@@ -73,12 +73,16 @@ class ValuationModel:
         self.cv_metrics = cv_metrics
 
     @classmethod
-    def fit(cls, listings: list[Listing], *, seed: int = 0) -> "ValuationModel":
-        """Train on the listings, calibrate blend and intervals by cross-validation, and return the model."""
+    def fit(cls, listings: list[Listing], *, seed: int = 0, fold_salt: str = "") -> "ValuationModel":
+        """Train on the listings, calibrate blend and intervals by cross-validation, and return the model.
+
+        `fold_salt` changes which listings share a cross-validation fold, so repeated runs with other
+        salts show how much the cross-validated scores move with the split alone.
+        """
         if len(listings) < 50:
             raise ValueError(f"need at least 50 listings to train, got {len(listings)}")
 
-        folds = _fold_of(listings)
+        folds = _fold_of(listings, salt=fold_salt)
         out_of_fold = []
         for fold in range(FOLDS):
             train = [item for item, number in zip(listings, folds, strict=True) if number != fold]
@@ -123,9 +127,9 @@ class ValuationModel:
         return self.core.index.community_prices(community)
 
 
-def _fold_of(listings: list[Listing]) -> list[int]:
+def _fold_of(listings: list[Listing], *, salt: str = "") -> list[int]:
     # Folds by a hash of the listing id keep a listing's duplicates together and make the split repeatable.
-    return [int(hashlib.sha256(item.source_listing_id.encode()).hexdigest(), 16) % FOLDS for item in listings]
+    return [int(hashlib.sha256((salt + item.source_listing_id).encode()).hexdigest(), 16) % FOLDS for item in listings]
 
 
 def _fit_core(listings: list[Listing], *, seed: int) -> _Core:
@@ -270,13 +274,24 @@ def _calibrate(out_of_fold, prior: float) -> tuple[dict[str, tuple[float, float]
         quantiles[worse] = (low, high)
 
     errors = np.abs(np.exp(predicted - actual) - 1)
+    unseen = np.array([not community_known for _, _, community_known in out_of_fold])
     metrics = {
         "median_ape": float(np.median(errors)),
         "within_10": float(np.mean(errors <= 0.10)),
         "within_20": float(np.mean(errors <= 0.20)),
         "listings": float(len(errors)),
+        "unseen_share": float(np.mean(unseen)),
+        **_group_metrics("seen", errors[~unseen]),
+        **_group_metrics("unseen", errors[unseen]),
     }
     return quantiles, metrics
+
+
+def _group_metrics(group: str, errors: np.ndarray) -> dict[str, float]:
+    # A group without listings gets NaN scores, because an empty group has no median.
+    if len(errors) == 0:
+        return {f"{group}_median_ape": math.nan, f"{group}_within_10": math.nan}
+    return {f"{group}_median_ape": float(np.median(errors)), f"{group}_within_10": float(np.mean(errors <= 0.10))}
 
 
 def _version(listings: list[Listing]) -> str:
