@@ -1,23 +1,50 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 
-const { agreementPreview, expiryDate } = require('../utils/agreement');
+const { agreementView, grantedView } = require('../utils/agreement');
 const { consentView } = require('../utils/consents');
 
-test('expiryDate counts days in Beijing time', () => {
+const READ_SHA256 = 'a'.repeat(64);
+
+function consent(overrides = {}) {
+  return {
+    id: 'c',
+    institution_id: 'i',
+    expires_at: '2027-01-03T02:00:00+00:00',
+    agreement_version: '2026.12',
+    agreement_text: '委托查询协议\n委托人（借款人）：张三',
+    agreement_sha256: READ_SHA256,
+    ...overrides,
+  };
+}
+
+test('agreementView maps preview fields', () => {
+  const view = agreementView({
+    agreement_text: '委托查询协议', agreement_version: '2026.12', agreement_sha256: READ_SHA256,
+    expires_at: '2027-01-03T16:30:00+00:00',
+  });
+  assert.equal(view.text, '委托查询协议');
+  assert.equal(view.version, '2026.12');
+  assert.equal(view.sha256, READ_SHA256);
   // 16:30 UTC is already the next day in Beijing.
-  assert.equal(expiryDate(30, new Date('2026-12-04T16:30:00Z')), '2027年01月04日');
+  assert.equal(view.expiresAt, '2027-01-04 00:30');
 });
 
-test('agreementPreview names borrower and institution', () => {
-  const text = agreementPreview({
-    borrowerName: '张三', institutionName: '测试银行股份有限公司', purpose: '办理个人住房贷款抵押登记', validDays: 30,
-    now: new Date('2026-12-04T02:00:00Z'),
-  });
-  assert.match(text, /委托人（借款人）：张三/);
-  assert.match(text, /受托机构：测试银行股份有限公司/);
-  assert.match(text, /查询用途为：办理个人住房贷款抵押登记/);
-  assert.match(text, /至2027年01月03日止/);
+test('grantedView same digest matches preview', () => {
+  const view = grantedView(consent(), READ_SHA256);
+  assert.equal(view.matchesPreview, true);
+  assert.equal(view.agreementText, '委托查询协议\n委托人（借款人）：张三');
+  assert.equal(view.expiresAt, '2027-01-03 10:00');
+});
+
+test('grantedView changed digest flagged', () => {
+  const view = grantedView(consent({ agreement_sha256: 'b'.repeat(64) }), READ_SHA256);
+  assert.equal(view.matchesPreview, false);
+});
+
+test('grantedView without preview never matches', () => {
+  const view = grantedView(consent(), '');
+  assert.equal(view.matchesPreview, false);
 });
 
 test('consentView revoked status', () => {

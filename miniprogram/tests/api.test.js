@@ -140,3 +140,37 @@ test('list calls unwrap items', async () => {
   const { api } = apiWith([{ statusCode: 200, data: { items: [{ id: 'i1' }] } }]);
   assert.deepEqual(await api.listInstitutions(), [{ id: 'i1' }]);
 });
+
+const INSTITUTION_ID = '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b';
+
+test('previewAgreement encodes query', async () => {
+  const { api, transport } = apiWith([{ statusCode: 200, data: { agreement_sha256: 'x' } }], 't');
+  await api.previewAgreement({ institutionId: INSTITUTION_ID, purpose: '办理 抵押&登记', validDays: 30 });
+  const url = new URL(transport.sent[0].url);
+  assert.equal(transport.sent[0].method, 'GET');
+  assert.equal(url.pathname, '/api/v1/consents/agreement');
+  assert.equal(url.searchParams.get('institution_id'), INSTITUTION_ID);
+  assert.equal(url.searchParams.get('purpose'), '办理 抵押&登记');
+  assert.equal(url.searchParams.get('valid_days'), '30');
+});
+
+test('previewAgreement bad institution id rejected', async () => {
+  const { api, transport } = apiWith([]);
+  await assert.rejects(api.previewAgreement({ institutionId: 'x&valid_days=90', purpose: 'p', validDays: 30 }), {
+    context: { field: 'institution_id' },
+  });
+  assert.equal(transport.sent.length, 0);
+});
+
+test('latestFaceVerification signing query', async () => {
+  const latest = { fresh: true, verification_id: 'v', purpose: 'signing', valid_until: '2026-12-04T02:10:00+00:00' };
+  const { api, transport } = apiWith([{ statusCode: 200, data: latest }], 't');
+  assert.deepEqual(await api.latestFaceVerification('signing'), latest);
+  assert.equal(transport.sent[0].url, 'http://127.0.0.1:9/api/v1/me/face-verifications/latest?purpose=signing');
+});
+
+test('latestFaceVerification unknown purpose rejected', async () => {
+  const { api, transport } = apiWith([]);
+  await assert.rejects(api.latestFaceVerification('payment'), { context: { field: 'purpose' } });
+  assert.equal(transport.sent.length, 0);
+});

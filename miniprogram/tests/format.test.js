@@ -107,36 +107,6 @@ test('progressOf manual review is a warning', () => {
   assert.equal(steps[steps.length - 1].mark, 'warn');
 });
 
-test('applicationView signer may sign', () => {
-  const view = format.applicationView(status(), { borrowerName: '张三' });
-  assert.equal(view.canSign, true);
-  assert.deepEqual(view.unsigned, ['张三']);
-});
-
-test('applicationView other borrower may not sign', () => {
-  const view = format.applicationView(status(), { borrowerName: '李四' });
-  assert.equal(view.canSign, false);
-});
-
-test('applicationView signed state can submit', () => {
-  const view = format.applicationView(status({ state: 'signed' }), { borrowerName: '张三' });
-  assert.equal(view.canSubmit, true);
-  assert.equal(view.canWithdraw, true);
-});
-
-test('applicationView proof after issue', () => {
-  const view = format.applicationView(status({ state: 'archived', proof_no: '湘(2026)长沙市不动产证明第0000001号' }));
-  assert.equal(view.hasProof, true);
-  assert.equal(view.canWithdraw, false);
-});
-
-test('applicationView maximum mortgage amount', () => {
-  const view = format.applicationView(status({ mortgage_type: 'maximum', secured_amount: null, max_secured_amount: '1500000.00' }));
-  assert.equal(view.amountLabel, '最高债权额');
-  assert.equal(view.amount, '1,500,000.00 元');
-  assert.equal(view.mortgageType, '最高额抵押');
-});
-
 test('propertyView blocked property with reasons', () => {
   const view = format.propertyView({
     unit_no: 'U', location: '长沙市岳麓区某路1号', area: '89.50', can_mortgage: false, needs_manual_review: false,

@@ -187,3 +187,192 @@ test('sign page draws and sends signature', async () => {
   assert.deepEqual(fake.drawn.filter(([name]) => name === 'lineTo'), [['lineTo', 120, 40]]);
   assert.deepEqual(fake.callsOf('canvasToTempFilePath')[0].destWidth, 600);
 });
+
+const INSTITUTION = { id: '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b', name: '测试银行股份有限公司', kind: 'bank' };
+const PREVIEW = {
+  agreement_text: '委托查询协议\n委托人（借款人）：张三\n受托机构：测试银行股份有限公司',
+  agreement_version: '2026.12',
+  agreement_sha256: 'a'.repeat(64),
+  expires_at: '2027-01-03T02:00:00+00:00',
+};
+
+function grantedConsent(agreementSha256) {
+  return {
+    id: 'c1', institution_id: INSTITUTION.id, valid: true, revoked_at: null, granted_at: '2026-12-04T02:00:00+00:00',
+    expires_at: PREVIEW.expires_at, agreement_version: '2026.12', agreement_text: PREVIEW.agreement_text,
+    agreement_sha256: agreementSha256,
+  };
+}
+
+function consentRoutes(overrides = {}) {
+  return {
+    'GET /api/v1/institutions': { statusCode: 200, data: { items: [INSTITUTION] } },
+    'GET /api/v1/consents': { statusCode: 200, data: { items: [] } },
+    'GET /api/v1/consents/agreement': { statusCode: 200, data: PREVIEW },
+    ...overrides,
+  };
+}
+
+test('consent page shows platform agreement', async () => {
+  serve(consentRoutes());
+  const page = fake.openPage(pagePath('consent'));
+  await page.onShow();
+  const previewRequest = fake.callsOf('request').find((options) => options.url.includes('/consents/agreement'));
+  assert.equal(page.data.agreement.text, PREVIEW.agreement_text);
+  assert.equal(page.data.agreement.sha256, PREVIEW.agreement_sha256);
+  assert.equal(new URL(previewRequest.url).searchParams.get('institution_id'), INSTITUTION.id);
+});
+
+test('consent page unverified shows fix inline', async () => {
+  const message = '请先完成实名认证和人脸核验，再进行授权。';
+  serve(consentRoutes({
+    'GET /api/v1/consents/agreement': { statusCode: 403, data: { code: 'IDENTITY_NOT_VERIFIED', message } },
+  }));
+  const page = fake.openPage(pagePath('consent'));
+  await page.onShow();
+  page.onFixAgreement();
+  assert.equal(page.data.agreement, null);
+  assert.equal(page.data.agreementError, message);
+  assert.deepEqual(fake.callsOf('navigateTo').map((options) => options.url), ['/pages/identity/index']);
+  assert.equal(fake.callsOf('showModal').length, 0);
+});
+
+test('consent page grant matches preview', async () => {
+  serve(consentRoutes({ 'POST /api/v1/consents': { statusCode: 201, data: grantedConsent(PREVIEW.agreement_sha256) } }));
+  const page = fake.openPage(pagePath('consent'));
+  await page.onShow();
+  page.onAgreeChange({ detail: { value: ['agreed'] } });
+  await page.onGrant();
+  assert.equal(page.data.granted.matchesPreview, true);
+  assert.equal(fake.callsOf('showModal').length, 0);
+});
+
+test('consent page changed text warns borrower', async () => {
+  serve(consentRoutes({ 'POST /api/v1/consents': { statusCode: 201, data: grantedConsent('b'.repeat(64)) } }));
+  const page = fake.openPage(pagePath('consent'));
+  await page.onShow();
+  page.onAgreeChange({ detail: { value: ['agreed'] } });
+  await page.onGrant();
+  assert.equal(page.data.granted.matchesPreview, false);
+  assert.match(modalContents()[0], /不一致/);
+});
+
+test('consent page grant before preview does nothing', async () => {
+  serve(consentRoutes({ 'GET /api/v1/consents/agreement': { statusCode: 503, data: null } }));
+  const page = fake.openPage(pagePath('consent'));
+  await page.onShow();
+  await page.onGrant();
+  assert.equal(fake.callsOf('request').filter((options) => options.method === 'POST').length, 0);
+  assert.equal(page.data.agreementError, '服务暂时不可用，请稍后重试。');
+});
+
+test('sign page shows fresh face check', async () => {
+  serve({
+    'GET /api/v1/me': { statusCode: 200, data: { name: '张三' } },
+    'GET /api/v1/me/face-verifications/latest': {
+      statusCode: 200,
+      data: { fresh: true, verification_id: 'v', purpose: 'signing', valid_until: '2026-12-04T02:10:00+00:00' },
+    },
+  });
+  const page = fake.openPage(pagePath('sign'));
+  page.onLoad({ id: APPLICATION_ID });
+  await page.onShow();
+  const lookup = fake.callsOf('request').find((options) => options.url.includes('/latest'));
+  assert.equal(page.data.faceVerified, true);
+  assert.equal(page.data.faceValidUntil, '2026-12-04 10:10');
+  assert.equal(new URL(lookup.url).searchParams.get('purpose'), 'signing');
+});
+
+test('sign page stale face check asks again', async () => {
+  serve({
+    'GET /api/v1/me': { statusCode: 200, data: { name: '张三' } },
+    'GET /api/v1/me/face-verifications/latest': {
+      statusCode: 200, data: { fresh: false, verification_id: null, purpose: null, valid_until: null },
+    },
+  });
+  const page = fake.openPage(pagePath('sign'));
+  page.onLoad({ id: APPLICATION_ID });
+  page.setData({ faceVerified: true, faceValidUntil: '2026-12-04 10:10' });
+  await page.onShow();
+  assert.equal(page.data.faceVerified, false);
+  assert.equal(page.data.faceValidUntil, '');
+});
+
+test('sign page lookup failure keeps step one', async () => {
+  serve({ 'GET /api/v1/me': { statusCode: 200, data: { name: '张三' } } });
+  const page = fake.openPage(pagePath('sign'));
+  page.onLoad({ id: APPLICATION_ID });
+  await page.onShow();
+  assert.equal(page.data.faceVerified, false);
+  assert.equal(fake.callsOf('showModal').length, 0);
+});
+
+test('sign page face pass shows valid until', async () => {
+  fake.on('chooseMedia', () => ({ tempFiles: [{ tempFilePath: '/tmp/face.jpg', size: 1000 }] }));
+  serve({
+    'GET /api/v1/me': { statusCode: 200, data: { name: '张三' } },
+    'POST /api/v1/me/face-verifications': {
+      statusCode: 201,
+      data: { verification_id: 'v', passed: true, liveness_passed: true, valid_until: '2026-12-04T02:10:00+00:00' },
+    },
+  });
+  const page = fake.openPage(pagePath('sign'));
+  page.onLoad({ id: APPLICATION_ID });
+  await page.onVerifyFace();
+  assert.equal(page.data.faceVerified, true);
+  assert.equal(page.data.faceValidUntil, '2026-12-04 10:10');
+});
+
+test('face page pass shows valid until', async () => {
+  fake.on('chooseMedia', () => ({ tempFiles: [{ tempFilePath: '/tmp/face.jpg', size: 1000 }] }));
+  serve({
+    'POST /api/v1/me/face-verifications': {
+      statusCode: 201,
+      data: { verification_id: 'v', passed: true, liveness_passed: true, valid_until: '2026-12-04T02:10:00+00:00' },
+    },
+  });
+  const page = fake.openPage(pagePath('face'));
+  page.onLoad({ purpose: 'signing' });
+  await page.onCapture();
+  assert.equal(page.data.result.validUntil, '2026-12-04 10:10');
+});
+
+test('applications page shows bank and location', async () => {
+  const status = {
+    id: APPLICATION_ID, application_no: 'DY1', state: 'signing', institution_name: '测试银行股份有限公司',
+    location: '长沙市岳麓区某路1号', signers: [{ id: 's1', role: 'mortgagor', name: '张三', signed: false }], timeline: [],
+  };
+  serve({
+    'GET /api/v1/me': { statusCode: 200, data: { name: '张三' } },
+    'GET /api/v1/applications/': { statusCode: 200, data: { items: [status] } },
+  });
+  const page = fake.openPage(pagePath('applications'));
+  await page.load();
+  assert.equal(page.data.items[0].institutionName, '测试银行股份有限公司');
+  assert.equal(page.data.items[0].location, '长沙市岳麓区某路1号');
+  assert.equal(page.data.items[0].canSign, true);
+});
+
+test('application page marks caller signer', async () => {
+  const status = {
+    id: APPLICATION_ID, application_no: 'DY1', state: 'signing', institution_name: '测试银行股份有限公司', location: '长沙市某路1号',
+    signers: [
+      { id: 's-bank', role: 'mortgagee', name: '测试银行股份有限公司', signed: true, signed_at: '2026-12-04T01:00:00+00:00' },
+      { id: 's-owner', role: 'mortgagor', name: '张三', signed: true, signed_at: '2026-12-04T02:00:00+00:00' },
+      { id: 's-co-owner', role: 'mortgagor', name: '李四', signed: false, signed_at: null },
+    ],
+    timeline: [],
+  };
+  serve({
+    'GET /api/v1/me': { statusCode: 200, data: { name: '张三' } },
+    [`GET /api/v1/applications/${APPLICATION_ID}`]: { statusCode: 200, data: status },
+  });
+  const page = fake.openPage(pagePath('application'));
+  page.onLoad({ id: APPLICATION_ID });
+  await page.load();
+  page.onUnload();
+  assert.deepEqual(page.data.view.signers.map((signer) => signer.isCaller), [false, true, false]);
+  assert.equal(page.data.view.callerSigned, true);
+  assert.equal(page.data.view.canSign, false);
+  assert.equal(page.data.view.institutionName, '测试银行股份有限公司');
+});

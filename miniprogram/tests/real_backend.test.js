@@ -8,8 +8,9 @@ const { describe, it, before } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 
-const { agreementPreview } = require('../utils/agreement');
+const { grantedView } = require('../utils/agreement');
 const { createApi } = require('../utils/api');
+const { applicationView } = require('../utils/applications');
 const { messageOf, recoveryRouteOf } = require('../utils/errors');
 const format = require('../utils/format');
 const { isMoving } = require('../utils/polling');
@@ -27,6 +28,8 @@ const skip = baseUrl && wechatUrl && fixturePath
 const CJK = /[\u4e00-\u9fff]/;
 const PNG_MAGIC = '89504e47';
 const PIPELINE_TIMEOUT_MS = 120000;
+const PURPOSE = '办理个人住房贷款抵押登记';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function newClient() {
   return createApi({ baseUrl, transport: createNodeTransport(), session: createSession(createMemoryStorage()) });
@@ -94,6 +97,12 @@ describe('borrower walk from first login', { skip }, () => {
     assert.equal(recoveryRouteOf(error), '/pages/identity/index');
   });
 
+  it('agreement preview before identity refused', async () => {
+    const error = await rejection(api.previewAgreement({ institutionId: fixture.institution_id, purpose: PURPOSE, validDays: 30 }));
+    assert.equal(error.code, 'IDENTITY_NOT_VERIFIED');
+    assert.equal(recoveryRouteOf(error), '/pages/identity/index');
+  });
+
   it('identity with bad check character rejected', async () => {
     const person = fixture.new_borrower;
     const last = person.id_number.slice(-1);
@@ -116,12 +125,32 @@ describe('borrower walk from first login', { skip }, () => {
     const verification = await api.verifyFace({ imageBase64: fixture.new_borrower.impostor_face_base64, purpose: 'login' });
     assert.equal(verification.passed, false);
     assert.equal('score' in verification, false);
+    assert.equal(verification.valid_until, null);
+  });
+
+  it('failed face leaves no fresh check', async () => {
+    const latest = await api.latestFaceVerification('login');
+    assert.equal(latest.fresh, false);
+    assert.equal(latest.valid_until, null);
   });
 
   it('own face passes and verifies identity', async () => {
     const verification = await api.verifyFace({ imageBase64: fixture.new_borrower.face_base64, purpose: 'login' });
     assert.equal(verification.passed, true);
+    assert.equal(Number.isNaN(Date.parse(verification.valid_until)), false);
     assert.equal((await api.me()).identity_verified, true);
+  });
+
+  it('latest login face check is the pass', async () => {
+    const latest = await api.latestFaceVerification('login');
+    assert.equal(latest.fresh, true);
+    assert.equal(latest.purpose, 'login');
+    assert.equal(format.formatTime(latest.valid_until) !== '', true);
+  });
+
+  it('login face check does not allow signing', async () => {
+    const latest = await api.latestFaceVerification('signing');
+    assert.equal(latest.fresh, false);
   });
 
   it('institutions include the bank', async () => {
@@ -129,21 +158,41 @@ describe('borrower walk from first login', { skip }, () => {
     assert.equal(institutions.some((item) => item.id === fixture.institution_id), true);
   });
 
-  it('consent granted with recorded agreement', async () => {
+  it('agreement preview names borrower and bank', async () => {
     const institution = (await api.listInstitutions()).find((item) => item.id === fixture.institution_id);
-    const consent = await api.grantConsent({ institutionId: institution.id, purpose: '办理个人住房贷款抵押登记', validDays: 30 });
-    assert.equal(consent.valid, true);
-    assert.match(consent.agreement_text, new RegExp(`委托人（借款人）：${fixture.new_borrower.name}`));
-    assert.match(consent.agreement_sha256, /^[0-9a-f]{64}$/);
+    const preview = await api.previewAgreement({ institutionId: institution.id, purpose: PURPOSE, validDays: 30 });
+    assert.match(preview.agreement_text, new RegExp(`委托人（借款人）：${fixture.new_borrower.name}`));
+    assert.equal(preview.agreement_text.includes(institution.name), true);
+    assert.equal(preview.agreement_text.includes(PURPOSE), true);
+    assert.match(preview.agreement_sha256, /^[0-9a-f]{64}$/);
+  });
 
-    // The local preview copies the platform's template, so its fixed clauses must match the recorded text.
-    const preview = agreementPreview({
-      borrowerName: fixture.new_borrower.name, institutionName: institution.name, purpose: '办理个人住房贷款抵押登记', validDays: 30,
-    });
-    const fixedLines = preview.split('\n').filter((line) => /^[三四五]、/.test(line));
-    for (const line of fixedLines) {
-      assert.equal(consent.agreement_text.includes(line), true, line);
-    }
+  it('agreement preview grants nothing', async () => {
+    assert.deepEqual(await api.listConsents(), []);
+  });
+
+  it('agreement preview unknown bank not found', async () => {
+    const error = await rejection(api.previewAgreement({
+      institutionId: '00000000-0000-4000-8000-000000000000', purpose: PURPOSE, validDays: 30,
+    }));
+    assert.equal(error.code, 'INSTITUTION_NOT_FOUND');
+    assert.match(messageOf(error), CJK);
+  });
+
+  it('agreement preview too long validity rejected', async () => {
+    const error = await rejection(api.previewAgreement({ institutionId: fixture.institution_id, purpose: PURPOSE, validDays: 91 }));
+    assert.equal(error.context.field, 'valid_days');
+    assert.match(error.message, CJK);
+  });
+
+  it('consent records previewed agreement', async () => {
+    // Preview and grant run milliseconds apart, so only a grant across Beijing midnight could change the expiry date.
+    const preview = await api.previewAgreement({ institutionId: fixture.institution_id, purpose: PURPOSE, validDays: 30 });
+    const consent = await api.grantConsent({ institutionId: fixture.institution_id, purpose: PURPOSE, validDays: 30 });
+    assert.equal(consent.valid, true);
+    assert.equal(consent.agreement_text, preview.agreement_text);
+    assert.equal(consent.agreement_version, preview.agreement_version);
+    assert.equal(grantedView(consent, preview.agreement_sha256).matchesPreview, true);
   });
 
   it('consent listed as valid', async () => {
@@ -188,9 +237,24 @@ describe('signer previews, signs and gets the proof', { skip }, () => {
   it('application listed and awaiting signature', async () => {
     const items = await api.listApplications();
     const status = items.find((item) => item.id === applicationId);
-    const view = format.applicationView(status, { borrowerName: fixture.signer.name });
+    const view = applicationView(status, { borrowerName: fixture.signer.name });
     assert.equal(view.canSign, true);
     assert.equal(view.stateLabel, '签署中');
+  });
+
+  it('application shows bank and location', async () => {
+    const view = applicationView(await api.getApplication(applicationId), { borrowerName: fixture.signer.name });
+    assert.equal(view.institutionName, fixture.signer.institution_name);
+    assert.equal(view.location, fixture.signer.location);
+  });
+
+  it('signer matched by name', async () => {
+    const status = await api.getApplication(applicationId);
+    const view = applicationView(status, { borrowerName: fixture.signer.name });
+    const mortgagor = status.signers.find((signer) => signer.role === 'mortgagor');
+    assert.match(view.callerSignerId, UUID);
+    assert.equal(view.callerSignerId, mortgagor.id);
+    assert.equal(view.signerAmbiguous, false);
   });
 
   it('every document page one previews as PNG', async () => {
@@ -209,6 +273,11 @@ describe('signer previews, signs and gets the proof', { skip }, () => {
     assert.match(error.message, CJK);
   });
 
+  it('no signing face check before signing', async () => {
+    const latest = await api.latestFaceVerification('signing');
+    assert.equal(latest.fresh, false);
+  });
+
   it('signing without fresh face check refused', async () => {
     const error = await rejection(api.sign(applicationId, handwrittenSignature()));
     assert.equal(error.code, 'FACE_NOT_FRESH');
@@ -223,12 +292,21 @@ describe('signer previews, signs and gets the proof', { skip }, () => {
     assert.match(error.message, CJK);
   });
 
-  it('signature accepted after face check', async () => {
+  it('signing face check fresh after pass', async () => {
     const verification = await api.verifyFace({ imageBase64: fixture.signer.face_base64, purpose: 'signing' });
-    const status = await api.sign(applicationId, handwrittenSignature());
+    const latest = await api.latestFaceVerification('signing');
     assert.equal(verification.passed, true);
+    assert.equal(latest.fresh, true);
+    assert.equal(latest.verification_id, verification.verification_id);
+    assert.equal(latest.valid_until, verification.valid_until);
+  });
+
+  it('signature accepted after face check', async () => {
+    const status = await api.sign(applicationId, handwrittenSignature());
+    const view = applicationView(status, { borrowerName: fixture.signer.name });
     assert.equal(status.state, 'signed');
-    assert.deepEqual(format.unsignedMortgagors(status), []);
+    assert.deepEqual(view.unsigned, []);
+    assert.equal(view.callerSigned, true);
   });
 
   it('submitted application reaches archive', async () => {
@@ -252,7 +330,7 @@ describe('signer previews, signs and gets the proof', { skip }, () => {
   });
 
   it('proof previewed and downloaded', async () => {
-    const view = format.applicationView(await api.getApplication(applicationId));
+    const view = applicationView(await api.getApplication(applicationId));
     assert.equal(view.hasProof, true);
     assert.match(view.proofNo, /不动产证明第\d+号/);
     assert.equal(fileStartsWith(await api.downloadPreviewPage(applicationId, 'proof', 1), PNG_MAGIC), true);

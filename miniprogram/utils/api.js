@@ -26,6 +26,13 @@ function requireDocumentKind(kind) {
   return kind;
 }
 
+// Builds a query string by hand, because the mini-program runtime has no URLSearchParams.
+function queryString(params) {
+  return Object.entries(params)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+    .join('&');
+}
+
 function requirePage(page) {
   if (!Number.isInteger(page) || page < 1) {
     throw invalidArgument('page', '页码无效，请返回第 1 页。');
@@ -100,7 +107,8 @@ function createApi({ baseUrl, transport, session }) {
       return call('PUT', '/api/v1/me/identity', { name, id_number: idNumber, phone });
     },
 
-    // Sends a face photo (base64 JPEG or PNG). The response contains passed or not, never the score.
+    // Sends a face photo (base64 JPEG or PNG). The response contains passed or not and, after a pass,
+    // `valid_until`, never the score.
     async verifyFace({ imageBase64, purpose }) {
       if (!FACE_PURPOSES.includes(purpose)) {
         throw invalidArgument('purpose', '人脸核验用途无效。');
@@ -108,8 +116,28 @@ function createApi({ baseUrl, transport, session }) {
       return call('POST', '/api/v1/me/face-verifications', { image_base64: imageBase64, purpose });
     },
 
+    // Returns `{fresh, verification_id, purpose, valid_until}` of the passed face check that the next
+    // action would use. For 'signing' only the latest signing check counts, for 'login' any fresh pass.
+    async latestFaceVerification(purpose) {
+      if (!FACE_PURPOSES.includes(purpose)) {
+        throw invalidArgument('purpose', '人脸核验用途无效。');
+      }
+      return call('GET', `/api/v1/me/face-verifications/latest?${queryString({ purpose })}`);
+    },
+
     async listInstitutions() {
       return (await call('GET', '/api/v1/institutions')).items;
+    },
+
+    // Returns `{agreement_text, agreement_version, agreement_sha256, expires_at}`: the exact text that a
+    // grant with the same fields would record now. The expiry date in the text moves with the day.
+    async previewAgreement({ institutionId, purpose, validDays }) {
+      const query = queryString({
+        institution_id: requireUuid(institutionId, 'institution_id'),
+        purpose,
+        valid_days: validDays,
+      });
+      return call('GET', `/api/v1/consents/agreement?${query}`);
     },
 
     // Grants a lookup consent. The response contains the exact agreement text that the platform recorded.

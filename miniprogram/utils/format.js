@@ -26,8 +26,6 @@ const MAIN_PATH = [
 ];
 
 const FAILED_STATES = ['rejected', 'withdrawn'];
-const SIGNABLE_STATES = ['documents_ready', 'signing'];
-const WITHDRAWABLE_STATES = ['draft', 'documents_ready', 'signing', 'signed', 'submitted', 'platform_checked'];
 const PROOF_STATES = ['proof_issued', 'archived', 'loan_disbursed'];
 
 const ACTOR_LABELS = {
@@ -43,8 +41,6 @@ const DOCUMENT_TITLES = {
   power_of_attorney: '授权委托书',
   proof: '不动产登记证明',
 };
-
-const MORTGAGE_TYPE_LABELS = { general: '一般抵押', maximum: '最高额抵押' };
 
 const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 
@@ -138,39 +134,6 @@ function progressOf(status) {
   return steps.slice(0, reached + 1).map((step) => ({ ...step, mark: 'done' })).concat([exit]);
 }
 
-// Returns the mortgagors who still have to sign, by name.
-function unsignedMortgagors(status) {
-  return (status.signers || [])
-    .filter((signer) => signer.role === 'mortgagor' && !signer.signed)
-    .map((signer) => signer.name);
-}
-
-// Describes an application for the list and detail pages, with the actions the borrower may take now.
-function applicationView(status, { borrowerName } = {}) {
-  const unsigned = unsignedMortgagors(status);
-  const amount = status.mortgage_type === 'maximum' ? status.max_secured_amount : status.secured_amount;
-  return {
-    id: status.id,
-    applicationNo: status.application_no,
-    unitNo: status.unit_no,
-    state: status.state,
-    stateLabel: stateLabel(status.state, status.state_label),
-    tone: stateTone(status.state),
-    isCancellation: status.kind === 'cancellation',
-    mortgageType: MORTGAGE_TYPE_LABELS[status.mortgage_type] || '',
-    amountLabel: status.mortgage_type === 'maximum' ? '最高债权额' : '被担保主债权数额',
-    amount: formatMoney(amount),
-    debtTerm: status.debt_start && status.debt_end ? `${status.debt_start} 至 ${status.debt_end}` : '',
-    proofNo: status.proof_no || '',
-    unsigned,
-    canSign: SIGNABLE_STATES.includes(status.state) && Boolean(borrowerName) && unsigned.includes(borrowerName),
-    canSubmit: status.state === 'signed',
-    canWithdraw: WITHDRAWABLE_STATES.includes(status.state),
-    hasProof: PROOF_STATES.includes(status.state) && Boolean(status.proof_no),
-    findings: (status.findings || []).map((finding) => finding.message).filter(Boolean),
-  };
-}
-
 // The status line of a property: whether it can be mortgaged online, and why not.
 function propertyStatus(item) {
   if (!item.can_mortgage) {
@@ -209,6 +172,7 @@ function documentTitle(kind) {
 module.exports = {
   STATE_LABELS,
   MAIN_PATH,
+  PROOF_STATES,
   DOCUMENT_TITLES,
   formatTime,
   formatMoney,
@@ -217,8 +181,6 @@ module.exports = {
   actorLabel,
   timelineOf,
   progressOf,
-  unsignedMortgagors,
-  applicationView,
   propertyStatus,
   propertyView,
   documentTitle,

@@ -19,6 +19,7 @@ import pytest
 from mortgage_cloud.demo.actors import BorrowerActor, Person
 from mortgage_cloud.demo.cases import owners_of
 from mortgage_cloud.mocks.face_images import face_image_for, other_person_face
+from mortgage_cloud.registry.models import PropertyUnit
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NODE_TIMEOUT_SECONDS = 600
@@ -78,6 +79,8 @@ async def node_run(server_url, mock_wechat, mock_face, flow_banks, unit_pool, tm
     new_borrower, new_borrower_unit = await _new_borrower(unit_pool, signer)
     unionid, application_id = await _prepared_application(signer, signer_unit, bank, server_url=server_url,
                                                           wechat_url=mock_wechat.url)
+    # The register, not the application, gives the expected location, so the status view is checked against it.
+    signer_location = (await PropertyUnit.get(unit_no=signer_unit)).location
 
     fixture = {
         "institution_id": bank.institution_id,
@@ -89,6 +92,7 @@ async def node_run(server_url, mock_wechat, mock_face, flow_banks, unit_pool, tm
         "signer": {
             "name": signer.name, "unionid": unionid, "application_id": application_id,
             "face_base64": _b64(face_image_for(signer.id_number)),
+            "institution_name": bank.name, "location": signer_location,
         },
     }
     fixture_path = tmp_path_factory.mktemp("miniprogram") / "fixture.json"
@@ -116,6 +120,16 @@ async def test_node_backend_suites_not_skipped(node_run):
 
 async def test_node_walk_reached_properties(node_run):
     assert re.search(r"^ *ok \d+ - seized property listed with reason$", node_run["output"], re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", [
+    "consent records previewed agreement",
+    "signing face check fresh after pass",
+    "application shows bank and location",
+    "signer matched by name",
+])
+async def test_node_backend_case_passed(node_run, name):
+    assert re.search(rf"^ *ok \d+ - {re.escape(name)}$", node_run["output"], re.MULTILINE), node_run["output"][-4000:]
 
 
 async def test_signed_application_archived_for_bank(node_run):

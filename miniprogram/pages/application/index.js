@@ -2,7 +2,8 @@
 
 const config = require('../../config');
 const api = require('../../utils/client');
-const { applicationView, progressOf, timelineOf } = require('../../utils/format');
+const { applicationView } = require('../../utils/applications');
+const { progressOf, timelineOf } = require('../../utils/format');
 const { isMoving } = require('../../utils/polling');
 const { confirm, showError, withLoading } = require('../../utils/ui');
 
@@ -45,7 +46,6 @@ Page({
 
   show(status, borrowerName) {
     const view = applicationView(status, { borrowerName });
-    view.unsignedText = view.unsigned.join('、');
     this.borrowerName = borrowerName;
     this.setData({ view, steps: progressOf(status), timeline: timelineOf(status).reverse() });
     if (isMoving(status.state)) {

@@ -1,7 +1,7 @@
 // My applications: every registration the borrower applied for or must sign, newest first.
 
 const api = require('../../utils/client');
-const { applicationView } = require('../../utils/format');
+const { applicationView } = require('../../utils/applications');
 const { withLoading } = require('../../utils/ui');
 
 Page({

@@ -2,6 +2,7 @@
 
 const api = require('../../utils/client');
 const { faceHint } = require('../../utils/face');
+const { formatTime } = require('../../utils/format');
 const { takeFacePhoto } = require('../../utils/media');
 const { showError } = require('../../utils/ui');
 
@@ -17,7 +18,13 @@ Page({
     try {
       const imageBase64 = await takeFacePhoto();
       const verification = await api.verifyFace({ imageBase64, purpose: this.data.purpose });
-      this.setData({ result: { passed: verification.passed, hint: faceHint(verification) } });
+      this.setData({
+        result: {
+          passed: verification.passed,
+          hint: faceHint(verification),
+          validUntil: verification.passed ? formatTime(verification.valid_until) : '',
+        },
+      });
       if (verification.passed) {
         wx.showToast({ title: '核验通过', icon: 'success' });
         setTimeout(() => wx.navigateBack({ fail: () => wx.reLaunch({ url: '/pages/home/index' }) }), 800);

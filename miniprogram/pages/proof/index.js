@@ -1,7 +1,8 @@
 // The registration proof (不动产登记证明): its number, its first page, and the signed PDF to keep.
 
 const api = require('../../utils/client');
-const { applicationView, formatTime } = require('../../utils/format');
+const { applicationView } = require('../../utils/applications');
+const { formatTime } = require('../../utils/format');
 const { openPdf } = require('../../utils/media');
 const { withLoading } = require('../../utils/ui');
 

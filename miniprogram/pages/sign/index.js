@@ -1,18 +1,49 @@
 // Signing: a fresh face check, then a handwritten signature on a 2d canvas sent to the platform as PNG.
+// The page loads the latest signing face check from the platform, so a borrower who just passed one on
+// the face page goes straight to the signature and sees until when the check is valid.
 
 const api = require('../../utils/client');
 const { faceHint } = require('../../utils/face');
+const { formatTime } = require('../../utils/format');
 const { canvasToPngBase64, takeFacePhoto } = require('../../utils/media');
 const { createStrokeRecorder, drawSegment, exportSize, preparePen } = require('../../utils/signature');
 const { showError } = require('../../utils/ui');
 
 Page({
-  data: { id: '', borrowerName: '', faceVerified: false, faceHint: '', read: false, busy: false },
+  data: { id: '', borrowerName: '', faceVerified: false, faceValidUntil: '', faceHint: '', read: false, busy: false },
 
   onLoad(query) {
     this.setData({ id: query.id || '' });
     this.recorder = createStrokeRecorder();
     api.me().then((profile) => this.setData({ borrowerName: profile.name || '' })).catch(showError);
+  },
+
+  // Runs on every return to the page, e.g. from the face page that a FACE_NOT_FRESH error opens.
+  onShow() {
+    return this.loadFaceCheck();
+  },
+
+  async loadFaceCheck() {
+    const request = this.nextFaceRequest();
+    try {
+      const latest = await api.latestFaceVerification('signing');
+      if (request === this.faceRequest) {
+        this.showFaceCheck(latest.fresh, latest.valid_until);
+      }
+    } catch (error) {
+      // Step one stays open, so the borrower can still check again, and signing reports its own error.
+      console.warn('signing face check lookup failed', { code: error.code, status: error.status });
+    }
+  },
+
+  // Counts face check requests, so an older response never overwrites a newer result.
+  nextFaceRequest() {
+    this.faceRequest = (this.faceRequest || 0) + 1;
+    return this.faceRequest;
+  },
+
+  showFaceCheck(fresh, validUntil) {
+    this.setData({ faceVerified: Boolean(fresh), faceValidUntil: fresh ? formatTime(validUntil) : '' });
   },
 
   onReady() {
@@ -33,8 +64,12 @@ Page({
     this.setData({ busy: true });
     try {
       const imageBase64 = await takeFacePhoto();
+      const request = this.nextFaceRequest();
       const verification = await api.verifyFace({ imageBase64, purpose: 'signing' });
-      this.setData({ faceVerified: verification.passed, faceHint: faceHint(verification) });
+      if (request === this.faceRequest) {
+        this.showFaceCheck(verification.passed, verification.valid_until);
+      }
+      this.setData({ faceHint: faceHint(verification) });
     } catch (error) {
       showError(error, { facePurpose: 'signing' });
     } finally {
@@ -85,7 +120,8 @@ Page({
     } catch (error) {
       // The platform honours only the latest signing face check, so a rejected one means checking again.
       if (error.code === 'FACE_NOT_FRESH') {
-        this.setData({ faceVerified: false });
+        this.nextFaceRequest();
+        this.showFaceCheck(false, null);
       }
       showError(error, { facePurpose: 'signing' });
     } finally {
