@@ -25,18 +25,23 @@ async def advance(*, application_id: str) -> None:
     application_id_var.set(application_id)
     token = running_steps.set(True)
     try:
-        for _ in range(len(State)):
-            if not await _run_step(application_id):
+        moved_before = False
+        for _ in range(len(State) + 1):
+            moved_before = await _run_step(application_id, moved_before=moved_before)
+            if not moved_before:
                 return
     finally:
         running_steps.reset(token)
 
 
-async def _run_step(application_id: str) -> bool:
+async def _run_step(application_id: str, *, moved_before: bool) -> bool:
     application = await Application.get_or_none(id=application_id)
     if application is None:
         log.warning("pipeline job for a missing application")
         return False
+    if moved_before:
+        # The state the previous step moved the application to, loaded here rather than by a query of its own.
+        failpoints.hit(f"exit_after:{application.state}")
 
     step = STEPS.get(State(application.state))
     if step is None:
@@ -44,10 +49,7 @@ async def _run_step(application_id: str) -> bool:
     moved = await step(application)
     if not moved:
         log.info("pipeline step found the application already moved", extra={"state": str(application.state)})
-        return False
-    await application.refresh_from_db(fields=["state"])
-    failpoints.hit(f"exit_after:{application.state}")
-    return True
+    return moved
 
 
 async def recover(*, idle_seconds: float = 0) -> int:
