@@ -182,6 +182,46 @@ async def test_face_rate_limit_not_counted_as_failure(client, borrower_headers, 
     assert after == before
 
 
+def _photo_without_face() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 200, 200)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+async def test_face_photo_without_face_asks_retake(client, borrower_headers):
+    await _declare(client, borrower_headers, random_id_number())
+    answer = await _verify(client, borrower_headers, _photo_without_face())
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "FACE_PHOTO_UNUSABLE"
+    assert answer.json()["context"]["field"] == "image_base64"
+
+
+async def test_face_photo_without_face_not_counted(client, borrower_headers):
+    await _declare(client, borrower_headers, random_id_number())
+    borrower = await _borrower(client, borrower_headers)
+    since = datetime.now(timezone.utc) - timedelta(days=1)
+    for _ in range(6):
+        await _verify(client, borrower_headers, _photo_without_face())
+    failures = await count_failed_face_verifications(borrower_id=borrower.id, since=since)
+    codes = await FaceVerification.filter(borrower_id=borrower.id).values_list("provider_error_code", flat=True)
+    assert failures == 0
+    assert codes == ["photo_222202"] * 6
+
+
+async def test_face_photo_without_face_keeps_signing_pass(client, borrower_headers):
+    id_number = random_id_number()
+    await _declare(client, borrower_headers, id_number)
+    await _verify(client, borrower_headers, face_image_for(id_number), purpose="signing")
+    await _verify(client, borrower_headers, _photo_without_face(), purpose="signing")
+    latest = (await client.get("/api/v1/me/face-verifications/latest", headers=borrower_headers,
+                               params={"purpose": "signing"})).json()
+    assert latest["fresh"] is True
+
+
 async def test_face_provider_error_recorded(client, borrower_headers, mock_face):
     id_number = random_id_number()
     await _declare(client, borrower_headers, id_number)

@@ -17,7 +17,7 @@ import requests
 from aip import AipFace
 from urllib3.exceptions import InsecureRequestWarning
 
-from mortgage_cloud.errors import ProviderUnavailable
+from mortgage_cloud.errors import ProviderUnavailable, ValidationFailed
 from mortgage_cloud.settings import Settings
 
 warnings.filterwarnings("default", category=InsecureRequestWarning)  # undo aip.base's disable_warnings()
@@ -31,7 +31,17 @@ QUALITY_CONTROL = "NORMAL"
 
 # Codes with which the provider decided about the person: a failed verification, not a provider error.
 LIVENESS_FAILED = {223120}
-DECISION_CODES = LIVENESS_FAILED | {222202, 222351, 222355, 222356, 222360}
+DECISION_CODES = LIVENESS_FAILED | {222351, 222355, 222356, 222360}
+# Codes for a photo the provider could not judge (no face, unreadable, covered, blurred, badly lit, cut off).
+# Nobody was identified, so the borrower is asked to take the photo again and the attempt is not a failure.
+RETAKE_CODES = {222202, 222203, 223113, 223114, 223115, 223116}
+
+
+class FacePhotoUnusable(ValidationFailed):
+    """The photo shows no clear, whole face, so the provider decided nothing."""
+
+    code = "FACE_PHOTO_UNUSABLE"
+    message = "照片中未检测到清晰、完整的人脸。请正对摄像头，在光线充足处重新拍摄，本次不计入失败次数。"
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,8 @@ class BaiduFaceVerifier:
             score = float(answer["result"].get("score", 0.0))
             return FaceResult(passed=score >= self.threshold, liveness_passed=True, score=score,
                               provider=PROVIDER, model_version=MODEL_VERSION)
+        if code in RETAKE_CODES:
+            raise FacePhotoUnusable(field="image_base64", provider_code=int(code))
         if code in DECISION_CODES:
             return FaceResult(passed=False, liveness_passed=code not in LIVENESS_FAILED, score=None,
                               provider=PROVIDER, model_version=MODEL_VERSION, error_code=int(code))

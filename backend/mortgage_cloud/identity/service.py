@@ -8,7 +8,7 @@ from typing import Any
 
 from mortgage_cloud.errors import AppError, Conflict, ProviderUnavailable, field_error
 from mortgage_cloud.identifiers import normalize_id_number
-from mortgage_cloud.identity.face import BaiduFaceVerifier, FaceResult, FaceVerifier
+from mortgage_cloud.identity.face import BaiduFaceVerifier, FacePhotoUnusable, FaceResult, FaceVerifier
 from mortgage_cloud.identity.models import Borrower, FaceVerification
 from mortgage_cloud.infra import pii
 from mortgage_cloud.infra.logging import mask_id_number, mask_phone
@@ -112,6 +112,9 @@ async def verify_face(*, borrower: Borrower, image: bytes, purpose: str) -> Face
     except ProviderUnavailable as error:
         await _record_provider_error(borrower=borrower, purpose=purpose, error=error)
         raise
+    except FacePhotoUnusable as error:
+        await _record_undecided(borrower=borrower, purpose=purpose, code=f"photo_{error.context['provider_code']}")
+        raise
 
     verification = await _record(borrower=borrower, purpose=purpose, result=result)
     if result.passed and borrower.identity_verified_at is None:
@@ -135,12 +138,17 @@ async def _record(*, borrower: Borrower, purpose: str, result: FaceResult) -> Fa
 
 
 async def _record_provider_error(*, borrower: Borrower, purpose: str, error: ProviderUnavailable) -> None:
-    code = str(error.context.get("provider_error", "unknown"))[:32]
+    await _record_undecided(borrower=borrower, purpose=purpose,
+                            code=str(error.context.get("provider_error", "unknown"))[:32])
+
+
+async def _record_undecided(*, borrower: Borrower, purpose: str, code: str) -> None:
+    """Keep an attempt the provider did not decide, so it is audited but counts neither as a pass nor a failure."""
     verification = await FaceVerification.create(
         borrower_id=borrower.id, purpose=purpose, provider="baidu", model_version="", passed=False,
         provider_error_code=code,
     )
-    log.warning("face verification not decided: provider error", extra={
+    log.warning("face verification not decided", extra={
         "borrower_id": str(borrower.id), "verification_id": str(verification.id), "provider_error": code,
     })
 
