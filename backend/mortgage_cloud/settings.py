@@ -55,6 +55,8 @@ class Settings(BaseSettings):
 
     # Bank API request signatures: allowed clock skew and nonce lifetime, in seconds.
     bank_signature_window_seconds: int = 300
+    # How long the first response to an Idempotency-Key is kept for replay, in hours; older records are purged.
+    idempotency_retention_hours: int = Field(default=24, ge=1)
 
     # Signed webhooks to the institutions' `webhook_url`: the per-request timeout and the backoff delays
     # in seconds (base delay doubled per failed attempt, capped, with jitter), and the attempts per series.

@@ -195,3 +195,20 @@ async def test_client_adds_key(test_server: str, bank) -> None:
     async with bank.client(test_server) as client:
         created = await client.post("/bank/v1/test/orders", {"amount": "9.00"})
     assert created["request"] == {"amount": "9.00"}
+
+
+async def test_maintenance_purges_expired_records(http: httpx.AsyncClient, bank, settings: Settings) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from mortgage_cloud.maintenance import run_maintenance
+
+    old_key, fresh_key = f"old-{next(_counter)}", f"fresh-{next(_counter)}"
+    for key in (old_key, fresh_key):
+        await _post(http, bank, "/bank/v1/test/orders", {"item": key}, key)
+    expired = datetime.now(timezone.utc) - timedelta(hours=settings.idempotency_retention_hours + 1)
+    await IdempotencyRecord.filter(key=old_key).update(created_at=expired)
+
+    await run_maintenance()
+
+    assert not await IdempotencyRecord.filter(key=old_key).exists()
+    assert await IdempotencyRecord.filter(key=fresh_key).exists()

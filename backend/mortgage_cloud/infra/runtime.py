@@ -60,6 +60,10 @@ async def start_runtime(settings: Settings, *, create_schema: bool = False) -> R
     await recover()
     await resume_webhook_deliveries()
     _current.extras["pipeline_sweeper"] = asyncio.create_task(sweep_forever())
+
+    from mortgage_cloud.maintenance import maintain_forever
+
+    _current.extras["maintenance"] = asyncio.create_task(maintain_forever())
     return _current
 
 
@@ -74,9 +78,10 @@ async def stop_runtime() -> None:
     global _current
     if _current is None:
         return
-    sweeper = _current.extras.pop("pipeline_sweeper", None)
-    if sweeper is not None:
-        sweeper.cancel()
+    for name in ("pipeline_sweeper", "maintenance"):
+        task = _current.extras.pop(name, None)
+        if task is not None:
+            task.cancel()
     await _current.queue.stop()
     await _current.notify_queue.stop()
     await _current.cache.close()
