@@ -42,20 +42,39 @@ def _register_blueprints(app: Sanic) -> None:
     from mortgage_cloud.applications.routes import bp as borrower_applications_bp
     from mortgage_cloud.applications.status_reply import latest_status_text
     from mortgage_cloud.banks.responses import install_response_signing
+    from mortgage_cloud.banks.ca_routes import bp as platform_ca_bp
+    from mortgage_cloud.banks.certificate_routes import bp as bank_certificates_bp
+    from mortgage_cloud.banks.officer_routes import bp as bank_officers_bp
     from mortgage_cloud.banks.routes import bp as banks_bp
     from mortgage_cloud.banks.webhook_routes import bp as bank_webhooks_bp
     from mortgage_cloud.banks.openapi_routes import bp as bank_openapi_bp
     from mortgage_cloud.consent.routes import bp as consents_bp
+    from mortgage_cloud.console.auth_routes import bp as console_auth_bp
+    from mortgage_cloud.console.page_routes import bp as console_page_bp
+    from mortgage_cloud.console.routes import bp as console_applications_bp
+    from mortgage_cloud.console.valuation_routes import bp as console_valuations_bp
     from mortgage_cloud.health import bp as health_bp
     from mortgage_cloud.identity.callback import set_status_reply_provider
     from mortgage_cloud.identity.callback_routes import bp as wechat_callback_bp
     from mortgage_cloud.identity.routes import bp as identity_bp
+    from mortgage_cloud.kiosk.bank_routes import bp as bank_kiosk_bp
+    from mortgage_cloud.kiosk.page_routes import bp as kiosk_page_bp
+    from mortgage_cloud.kiosk.routes import bp as kiosk_bp
+    from mortgage_cloud.review.admin_routes import bp as registry_staff_admin_bp
+    from mortgage_cloud.review.console_routes import bp as registry_console_page_bp
+    from mortgage_cloud.review.document_routes import bp as registry_staff_documents_bp
     from mortgage_cloud.review.routes import bp as registry_staff_bp
+    from mortgage_cloud.review.unit_routes import bp as registry_staff_units_bp
+    from mortgage_cloud.statistics.routes import bp as registry_statistics_bp
     from mortgage_cloud.valuation.routes import bp as valuation_bp
 
     for blueprint in (health_bp, identity_bp, wechat_callback_bp, consents_bp, borrower_applications_bp,
                       banks_bp, bank_applications_bp, valuation_bp, public_bp, bank_webhooks_bp,
-                      bank_openapi_bp, registry_staff_bp):
+                      bank_openapi_bp, registry_staff_bp, bank_officers_bp, bank_certificates_bp, platform_ca_bp,
+                      bank_kiosk_bp, kiosk_bp, kiosk_page_bp, registry_staff_admin_bp,
+                      console_auth_bp, console_applications_bp, console_valuations_bp, console_page_bp,
+                      registry_staff_units_bp, registry_statistics_bp, registry_console_page_bp,
+                      registry_staff_documents_bp):
         app.blueprint(blueprint)
 
     install_response_signing(app)

@@ -30,6 +30,7 @@ def _build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(run=_migrate)
 
     from mortgage_cloud.banks.cli import add_institution_commands
+    from mortgage_cloud.banks.officer_cli import add_officer_commands
     from mortgage_cloud.demo.cli import add_demo_command
     from mortgage_cloud.mocks.commands import add_mock_commands
     from mortgage_cloud.pipeline.worker import add_worker_command
@@ -38,7 +39,7 @@ def _build_parser() -> argparse.ArgumentParser:
     from mortgage_cloud.valuation.cli import add_commands as add_valuation_commands
 
     for add_commands in (add_worker_command, add_seed_command, add_demo_command, add_institution_commands,
-                         add_valuation_commands, add_mock_commands, add_staff_commands):
+                         add_valuation_commands, add_mock_commands, add_staff_commands, add_officer_commands):
         add_commands(commands)
 
     return parser

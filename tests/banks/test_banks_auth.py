@@ -158,7 +158,7 @@ async def test_officer_of_other_institution_forbidden(client: httpx.AsyncClient,
     officer = await create_officer(institution_id=other.institution_id, name="王经办")
     headers = bank.headers("GET", PATH) | {"Mc-Officer-Id": str(officer.id)}
     response = await client.get(PATH, headers=headers)
-    assert (response.status_code, response.json()["code"]) == (403, "OFFICER_NOT_FOUND")
+    assert (response.status_code, response.json()["code"]) == (403, "OFFICER_OF_OTHER_INSTITUTION")
 
 
 async def test_error_response_signed(client: httpx.AsyncClient) -> None:

@@ -10,6 +10,7 @@ from mortgage_cloud.applications.states import State
 from mortgage_cloud.applications.previews import document_pdf
 from mortgage_cloud.banks.auth import bank_required
 from mortgage_cloud.banks.idempotency import idempotent
+from mortgage_cloud.banks.models import OfficerRole
 from mortgage_cloud.consent.service import query_properties
 from mortgage_cloud.errors import field_error
 from mortgage_cloud.http import json_body
@@ -21,7 +22,7 @@ PAGE_MAX = 100_000
 
 
 @bp.post("/property-queries")
-@bank_required
+@bank_required(role=OfficerRole.LOAN_OFFICER)
 @idempotent
 async def property_query(request: Request) -> HTTPResponse:
     """Return the consenting borrower's properties with status and the reasons a unit cannot be mortgaged."""
@@ -32,7 +33,7 @@ async def property_query(request: Request) -> HTTPResponse:
 
 
 @bp.post("/applications")
-@bank_required
+@bank_required(role=OfficerRole.LOAN_OFFICER)
 @idempotent
 async def create_application(request: Request) -> HTTPResponse:
     """Create a mortgage registration application from the bank's loan data."""
@@ -45,7 +46,7 @@ async def create_application(request: Request) -> HTTPResponse:
 
 
 @bp.get("/applications")
-@bank_required
+@bank_required(role=OfficerRole.READ_ONLY)
 async def list_applications(request: Request) -> HTTPResponse:
     """List the institution's applications, newest first, filtered by state and paged."""
     page, size = _paging(request)
@@ -72,7 +73,7 @@ def _paging(request: Request) -> tuple[int, int]:
 
 
 @bp.get("/applications/<application_id>")
-@bank_required
+@bank_required(role=OfficerRole.READ_ONLY)
 async def get_application(request: Request, application_id: str) -> HTTPResponse:
     """Return the application's state, timeline, signers and rule results."""
     application = await _own(request, application_id)
@@ -80,7 +81,7 @@ async def get_application(request: Request, application_id: str) -> HTTPResponse
 
 
 @bp.post("/applications/<application_id>/documents")
-@bank_required
+@bank_required(role=OfficerRole.LOAN_OFFICER)
 @idempotent
 async def generate_documents(request: Request, application_id: str) -> HTTPResponse:
     """Generate the mortgage contract, the application form and the power of attorney."""
@@ -94,7 +95,7 @@ async def generate_documents(request: Request, application_id: str) -> HTTPRespo
 
 
 @bp.post("/applications/<application_id>/seal")
-@bank_required
+@bank_required(role=OfficerRole.SUPERVISOR)
 @idempotent
 async def seal(request: Request, application_id: str) -> HTTPResponse:
     """Seal every document with the institution's organisation seal."""
@@ -105,7 +106,7 @@ async def seal(request: Request, application_id: str) -> HTTPResponse:
 
 
 @bp.post("/applications/<application_id>/submit")
-@bank_required
+@bank_required(role=OfficerRole.LOAN_OFFICER)
 @idempotent
 async def submit(request: Request, application_id: str) -> HTTPResponse:
     """Submit the signed application to the registry pipeline."""
@@ -115,7 +116,7 @@ async def submit(request: Request, application_id: str) -> HTTPResponse:
 
 
 @bp.post("/applications/<application_id>/withdraw")
-@bank_required
+@bank_required(role=OfficerRole.LOAN_OFFICER)
 @idempotent
 async def withdraw(request: Request, application_id: str) -> HTTPResponse:
     """Withdraw the application before the registry accepts it."""
@@ -127,7 +128,7 @@ async def withdraw(request: Request, application_id: str) -> HTTPResponse:
 
 
 @bp.get("/applications/<application_id>/documents/<kind:str>/pdf")
-@bank_required
+@bank_required(role=OfficerRole.READ_ONLY)
 async def download_document(request: Request, application_id: str, kind: str) -> HTTPResponse:
     """Download a signed document or the registration proof."""
     application = await _own(request, application_id)
@@ -142,7 +143,7 @@ async def _own(request: Request, application_id: str) -> Application:
 
 
 @bp.post("/applications/<application_id>/disburse")
-@bank_required
+@bank_required(role=OfficerRole.SUPERVISOR)
 @idempotent
 async def disburse(request: Request, application_id: str) -> HTTPResponse:
     """Mark the loan disbursed (放款) once the registration proof is issued."""
@@ -154,7 +155,7 @@ async def disburse(request: Request, application_id: str) -> HTTPResponse:
 
 
 @bp.post("/cancellations")
-@bank_required
+@bank_required(role=OfficerRole.SUPERVISOR)
 @idempotent
 async def request_cancellation(request: Request) -> HTTPResponse:
     """Apply to cancel (注销) a mortgage of which the institution is the mortgagee; the pipeline starts at once."""

@@ -17,8 +17,9 @@ from mortgage_cloud.banks.models import (
     Institution,
     InstitutionCertificate,
     InstitutionStatus,
-    Officer,
+    OfficerRole,
 )
+from mortgage_cloud.banks.officer_auth import OFFICER_HEADER, authorise_officer, request_officer
 from mortgage_cloud.banks.signature import Authorization, MalformedAuthorization, parse_authorization, verify_request
 from mortgage_cloud.infra.runtime import runtime
 
@@ -26,25 +27,38 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[..., Awaitable[HTTPResponse]]
 
-OFFICER_HEADER = "Mc-Officer-Id"
+__all__ = ["OFFICER_HEADER", "authenticate_request", "bank_required", "request_target"]
 
 
-def bank_required(handler: Handler) -> Handler:
-    """Let the handler run only for a request signed with an active institution's valid certificate.
+def bank_required(handler: Handler | None = None, *, role: OfficerRole | None = None) -> Any:
+    """Let the handler run only for a signed request from an active institution whose officer has at least `role`.
+
+    Use it bare (`@bank_required`) or with the lowest officer role the route needs
+    (`@bank_required(role=OfficerRole.LOAN_OFFICER)`). officer_auth.required_role defines how the role
+    applies to each method. A request without `Mc-Officer-Id` is the institution's system account and
+    passes every role check.
 
     Sets `request.ctx.institution`, `request.ctx.certificate` and `request.ctx.officer` (None when the
     request names no officer).
     """
 
-    @wraps(handler)
-    async def authenticated(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-        institution, certificate = await authenticate_request(request)
-        request.ctx.institution = institution
-        request.ctx.certificate = certificate
-        request.ctx.officer = await _officer(request, institution)
-        return await handler(request, *args, **kwargs)
+    def decorate(inner: Handler) -> Handler:
+        @wraps(inner)
+        async def authenticated(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+            institution, certificate = await authenticate_request(request)
+            officer = await request_officer(request, institution)
+            authorise_officer(officer, declared=role, method=request.method)
 
-    return authenticated
+            request.ctx.institution = institution
+            request.ctx.certificate = certificate
+            request.ctx.officer = officer
+            return await inner(request, *args, **kwargs)
+
+        # Read by the OpenAPI builder, which documents each route's role.
+        authenticated.officer_role = role  # type: ignore[attr-defined]
+        return authenticated
+
+    return decorate(handler) if handler is not None else decorate
 
 
 async def authenticate_request(request: Request) -> tuple[Institution, InstitutionCertificate]:
@@ -133,17 +147,6 @@ async def _record_nonce(authorization: Authorization, certificate: InstitutionCe
     if not await runtime().cache.add(key, "1", ttl=2 * window):
         log.info("bank request nonce replayed", extra={"institution_id": str(certificate.institution_id)})
         raise errors.NonceReplayed()
-
-
-async def _officer(request: Request, institution: Institution) -> Officer | None:
-    value = request.headers.get(OFFICER_HEADER)
-    if not value:
-        return None
-    officer_id = _parse_uuid(value)
-    officer = await Officer.get_or_none(id=officer_id, institution_id=institution.id) if officer_id else None
-    if officer is None:
-        raise errors.OfficerNotFound(field=OFFICER_HEADER)
-    return officer
 
 
 def request_target(request: Request) -> str:

@@ -37,8 +37,12 @@ def add_institution_commands(commands: Any) -> None:
     listing = actions.add_parser("list", help="list institutions with their certificates")
     listing.set_defaults(run=run_list)
 
-    revoke = actions.add_parser("revoke-cert", help="revoke an API certificate by its serial number")
+    revoke = actions.add_parser("revoke-cert", help="revoke an API certificate by its serial number and update the CA's CRL")
     revoke.add_argument("--serial", required=True, help="certificate serial number in hexadecimal")
+    revoke.add_argument("--reason", default="unspecified",
+                        choices=["unspecified", "key_compromise", "superseded", "affiliation_changed",
+                                 "cessation_of_operation"],
+                        help="RFC 5280 revocation reason listed in the CRL (default: unspecified)")
     revoke.set_defaults(run=run_revoke)
 
 
@@ -50,7 +54,7 @@ def run_create(args: argparse.Namespace) -> int:
     if args.key_out is not None and args.key_out.exists():
         print(f"{args.key_out} 已存在，为免覆盖已有私钥，请指定新的文件。", file=sys.stderr)
         return 2
-    return _run(_create(args))
+    return run_database_command(_create(args))
 
 
 async def _create(args: argparse.Namespace) -> list[str]:
@@ -88,7 +92,7 @@ def _write_private_key(path: Path, private_key_pem: str) -> None:
 
 def run_list(args: argparse.Namespace) -> int:  # noqa: ARG001 - every command takes its arguments
     """Print one line per institution and one per certificate."""
-    return _run(_list())
+    return run_database_command(_list())
 
 
 async def _list() -> list[str]:
@@ -107,17 +111,18 @@ async def _list() -> list[str]:
 
 def run_revoke(args: argparse.Namespace) -> int:
     """Revoke the certificate and print its serial."""
-    return _run(_revoke(args.serial))
+    return run_database_command(_revoke(args.serial, args.reason))
 
 
-async def _revoke(serial_no: str) -> list[str]:
+async def _revoke(serial_no: str, reason: str) -> list[str]:
     from mortgage_cloud.banks.service import revoke_certificate
 
-    certificate = await revoke_certificate(serial_no=serial_no)
-    return [f"revoked: {certificate.serial_no}"]
+    certificate = await revoke_certificate(serial_no=serial_no, reason=reason)
+    return [f"revoked: {certificate.serial_no}", f"reason: {certificate.revocation_reason}"]
 
 
-def _run(action: Any) -> int:
+def run_database_command(action: Any) -> int:
+    """Run a coroutine that returns output lines against the database, print them, and return the exit status."""
     try:
         lines = asyncio.run(_with_database(action))
     except AppError as error:

@@ -133,6 +133,85 @@ class BankClient:
         _raise_for_error(response)
         return response
 
+    async def list_officers(self, *, page: int = 1, page_size: int = 20, status: str | None = None) -> Any:
+        """Return one page of the institution's officers."""
+        params: dict[str, Any] = {"page": page, "page_size": page_size}
+        if status is not None:
+            params["status"] = status
+        return await self.get("/bank/v1/officers", params=params)
+
+    async def create_officer(self, *, name: str, role: str = "loan_officer", phone: str | None = None,
+                             idempotency_key: str | None = None) -> Any:
+        """Register an officer and return it with its id, which requests then send as `Mc-Officer-Id`."""
+        body: dict[str, Any] = {"name": name, "role": role}
+        if phone is not None:
+            body["phone"] = phone
+        return await self.post("/bank/v1/officers", body, idempotency_key=idempotency_key)
+
+    async def get_officer(self, officer_id: str) -> Any:
+        """Return one officer of the institution."""
+        return await self.get(f"/bank/v1/officers/{officer_id}")
+
+    async def change_officer_role(self, officer_id: str, role: str, *, idempotency_key: str | None = None) -> Any:
+        """Give an officer another role: loan_officer, supervisor or read_only."""
+        return await self.post(f"/bank/v1/officers/{officer_id}/role", {"role": role}, idempotency_key=idempotency_key)
+
+    async def disable_officer(self, officer_id: str, *, idempotency_key: str | None = None) -> Any:
+        """Disable an officer, whose requests are rejected from then on."""
+        return await self.post(f"/bank/v1/officers/{officer_id}/disable", idempotency_key=idempotency_key)
+
+    async def enable_officer(self, officer_id: str, *, idempotency_key: str | None = None) -> Any:
+        """Enable a disabled officer again."""
+        return await self.post(f"/bank/v1/officers/{officer_id}/enable", idempotency_key=idempotency_key)
+
+    async def list_certificates(self) -> Any:
+        """Return the institution's API certificates, revoked ones included."""
+        return await self.get("/bank/v1/certificates")
+
+    async def rotate_certificate(self, *, algorithm: str = "ecdsa-p256-sha256", csr_pem: str | None = None,
+                                 public_key_pem: str | None = None, idempotency_key: str | None = None) -> Any:
+        """Add a certificate from a CSR or public key, or for a generated key returned once in `private_key_pem`."""
+        body: dict[str, Any] = {"algorithm": algorithm}
+        if csr_pem is not None:
+            body["csr_pem"] = csr_pem
+        if public_key_pem is not None:
+            body["public_key_pem"] = public_key_pem
+        return await self.post("/bank/v1/certificates", body, idempotency_key=idempotency_key)
+
+    async def revoke_certificate(self, serial_no: str, *, reason: str, idempotency_key: str | None = None) -> Any:
+        """Revoke one of the institution's certificates with an RFC 5280 reason such as key_compromise."""
+        return await self.post(f"/bank/v1/certificates/{serial_no}/revoke", {"reason": reason},
+                               idempotency_key=idempotency_key)
+
+    async def open_kiosk_session(self, *, device_id: str, borrower_name: str, id_number: str,
+                                 phone: str | None = None, valid_minutes: int | None = None,
+                                 idempotency_key: str | None = None) -> Any:
+        """Open a kiosk session for a branch device and a borrower; the response's `token` goes to the device.
+
+        A retry with the same `idempotency_key` returns the session with `token` null, because the
+        platform keeps only the token's hash.
+        """
+        body: dict[str, Any] = {"device_id": device_id, "borrower_name": borrower_name, "id_number": id_number}
+        if phone is not None:
+            body["phone"] = phone
+        if valid_minutes is not None:
+            body["valid_minutes"] = valid_minutes
+        return await self.post("/bank/v1/kiosk-sessions", body, idempotency_key=idempotency_key)
+
+    async def kiosk_session(self, session_id: str) -> Any:
+        """Return a kiosk session with its status and evidence list."""
+        return await self.get(f"/bank/v1/kiosk-sessions/{session_id}")
+
+    async def bind_kiosk_session(self, session_id: str, application_id: str, *,
+                                 idempotency_key: str | None = None) -> Any:
+        """Bind a kiosk session to the application its borrower is to sign on the device."""
+        return await self.post(f"/bank/v1/kiosk-sessions/{session_id}/application",
+                               {"application_id": application_id}, idempotency_key=idempotency_key)
+
+    async def close_kiosk_session(self, session_id: str, *, idempotency_key: str | None = None) -> Any:
+        """Close a kiosk session, so that its token stops working."""
+        return await self.post(f"/bank/v1/kiosk-sessions/{session_id}/close", idempotency_key=idempotency_key)
+
     async def verify_response(self, response: httpx.Response, *, refresh: bool = True) -> None:
         """Check the platform's `Mc-*` signature over the response body; raise ResponseSignatureInvalid.
 

@@ -43,9 +43,29 @@ class InstitutionSuspended(Forbidden):
     message = "该机构已暂停接入平台，请联系平台运营方。"
 
 
+class OfficerIdInvalid(Forbidden):
+    code = "OFFICER_ID_INVALID"
+    message = "Mc-Officer-Id 须为经办人编号（UUID）。"
+
+
 class OfficerNotFound(Forbidden):
     code = "OFFICER_NOT_FOUND"
-    message = "Mc-Officer-Id 指定的经办人不属于本机构。"
+    message = "Mc-Officer-Id 指定的经办人不存在。"
+
+
+class OfficerOfOtherInstitution(Forbidden):
+    code = "OFFICER_OF_OTHER_INSTITUTION"
+    message = "Mc-Officer-Id 指定的经办人不属于本机构，请使用本机构经办人的编号。"
+
+
+class OfficerDisabled(Forbidden):
+    code = "OFFICER_DISABLED"
+    message = "Mc-Officer-Id 指定的经办人已停用，请由本机构主管重新启用，或换用其他经办人。"
+
+
+class OfficerRoleForbidden(Forbidden):
+    code = "OFFICER_ROLE_FORBIDDEN"
+    message = "经办人的角色无权进行此操作，请由具有相应角色的经办人办理。"
 
 
 class IdempotencyKeyMissing(AppError):

@@ -6,6 +6,9 @@ Layer it under `bank_required`, which sets `request.ctx.institution`:
     @bank_required
     @idempotent
     async def create(request): ...
+
+A handler whose response carries a secret that must not be stored, such as a generated private key,
+sets `request.ctx.replay_body` to the JSON that retries get instead.
 """
 
 import base64
@@ -127,14 +130,19 @@ async def _run_and_store(record: IdempotencyRecord, handler: Handler, request: R
     if response.status >= 500:
         await _release(record)
         return response
-    await _store(record, response)
+    await _store(record, response, replay_body=getattr(request.ctx, "replay_body", None))
     return response
 
 
-async def _store(record: IdempotencyRecord, response: HTTPResponse) -> None:
+async def _store(record: IdempotencyRecord, response: HTTPResponse, *, replay_body: Any = None) -> None:
     record.response_status = response.status
-    record.response_body = base64.b64encode(response.body or b"").decode()
-    record.response_content_type = response.content_type
+    if replay_body is not None:
+        stored = json(replay_body, status=response.status)
+        record.response_body = base64.b64encode(stored.body or b"").decode()
+        record.response_content_type = stored.content_type
+    else:
+        record.response_body = base64.b64encode(response.body or b"").decode()
+        record.response_content_type = response.content_type
     await record.save(update_fields=["response_status", "response_body", "response_content_type"])
 
 

@@ -4,6 +4,7 @@ import asyncio
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -79,8 +80,7 @@ async def _certified_material(
             public_key_pem = keys.public_key_pem_from_private(private_key_pem, algorithm)
         public_key = _checked_public_key(public_key_pem, algorithm)
 
-    settings = _settings()
-    ca = await PlatformCA.load_or_create(settings.data_dir / "ca", data_key=settings.data_key.get_secret_value())
+    ca = await platform_ca()
     issued = ca.issue_organisation_certificate(
         name=name,
         uscc=uscc,
@@ -100,6 +100,16 @@ async def _certified_material(
         not_after=issued.certificate.not_valid_after_utc,
         private_key_pem=private_key_pem,
     )
+
+
+def ca_directory() -> Path:
+    """Return the folder of the platform CA's key, certificate and CRL."""
+    return _settings().data_dir / "ca"
+
+
+async def platform_ca() -> PlatformCA:
+    """Return the platform CA that certifies institution keys, created on first use."""
+    return await PlatformCA.load_or_create(ca_directory(), data_key=_settings().data_key.get_secret_value())
 
 
 def _settings() -> Settings:

@@ -27,10 +27,25 @@ class CertificateStatus(StrEnum):
     REVOKED = "revoked"
 
 
+class RevocationReason(StrEnum):
+    """The reason a certificate was revoked, named after the RFC 5280 CRL reason codes."""
+
+    UNSPECIFIED = "unspecified"
+    KEY_COMPROMISE = "key_compromise"
+    AFFILIATION_CHANGED = "affiliation_changed"
+    SUPERSEDED = "superseded"
+    CESSATION_OF_OPERATION = "cessation_of_operation"
+
+
 class OfficerRole(StrEnum):
     LOAN_OFFICER = "loan_officer"
     SUPERVISOR = "supervisor"
     READ_ONLY = "read_only"
+
+
+class OfficerStatus(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
 
 
 class Institution(Model):
@@ -62,6 +77,7 @@ class InstitutionCertificate(Model):
     not_before = fields.DatetimeField()
     not_after = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
+    revocation_reason = fields.CharEnumField(RevocationReason, max_length=32, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -69,14 +85,19 @@ class InstitutionCertificate(Model):
 
 
 class Officer(Model):
-    """A person at an institution who acts through the bank API or the console."""
+    """A person at an institution who acts through the bank API or the console, never deleted but disabled."""
 
     id = fields.UUIDField(primary_key=True)
     institution = fields.ForeignKeyField("models.Institution", related_name="officers", on_delete=fields.RESTRICT)
     name = fields.CharField(max_length=50)
     role = fields.CharEnumField(OfficerRole, max_length=16, default=OfficerRole.LOAN_OFFICER)
     phone_enc = fields.TextField(null=True)
+    status = fields.CharEnumField(OfficerStatus, max_length=16, default=OfficerStatus.ACTIVE)
     created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    disabled_at = fields.DatetimeField(null=True)
+    # scrypt hash of the console password (review.staff_passwords), null until a supervisor or a one-time code sets it.
+    console_password_hash = fields.CharField(max_length=200, null=True)
 
     class Meta:
         table = "officer"

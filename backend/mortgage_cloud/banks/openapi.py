@@ -13,6 +13,7 @@ from sanic import Sanic
 
 from mortgage_cloud.banks.auth import OFFICER_HEADER, bank_required
 from mortgage_cloud.banks.idempotency import KEY_HEADER, idempotent
+from mortgage_cloud.banks.officer_auth import required_role
 from mortgage_cloud.banks.openapi_catalogue import OPERATIONS, TAGS
 from mortgage_cloud.banks.platform_key import RESPONSE_HEADERS
 
@@ -32,7 +33,19 @@ INTRODUCTION = """\
   `时间戳\\n随机串\\n响应体\\n`，请用平台证书验签。
 - **错误**：所有错误都返回 `{code, message, context}`，`code` 为稳定的英文代码，`message` 为中文说明。
 - **Webhook**：申请状态每次变化，平台向机构登记的 Webhook 地址推送签名的 POST 请求，验签方式与响应相同。
+- **经办人与角色**：请求可带 `Mc-Officer-Id` 指明经办人，平台按其角色授权：只读（read_only）只能调用 GET 接口；
+  客户经理（loan_officer）还可查询不动产、创建申请、生成文件、提交、撤回、开启智能设备会话和发起评估；
+  主管（supervisor）还可加盖电子签章、标记放款、申请注销、管理经办人和证书。每个接口的 `x-officer-role` 为所需的最低角色。
+  经办人不存在、已停用或不属于本机构时，请求分别以 `OFFICER_NOT_FOUND`、`OFFICER_DISABLED`、`OFFICER_OF_OTHER_INSTITUTION` 拒绝，
+  角色不足时以 `OFFICER_ROLE_FORBIDDEN` 拒绝。
+- **机构系统账户**：不带 `Mc-Officer-Id` 的请求视为机构业务系统（机器对机器调用）以系统账户办理，拥有全部权限，
+  并记为机构本身的操作。请妥善保管签名私钥，由人员发起的操作请带上经办人编号。`Mc-Officer-Id` 不在签名串内，
+  平台把它视为机构业务系统对经办人身份的声明。
+- **证书吊销**：平台 CA 在 `/ca/crl.pem`（DER 格式为 `/ca/crl.crl`）发布证书吊销列表，根证书在 `/ca/certificate.pem`；
+  用已吊销证书签名的请求以 `CERTIFICATE_REVOKED` 拒绝。
 """
+
+ROLE_TEXT = {"read_only": "只读及以上", "loan_officer": "客户经理及以上", "supervisor": "主管"}
 
 
 def _probe(*args: Any, **kwargs: Any) -> Any:
@@ -70,6 +83,7 @@ def build_bank_openapi(app: Sanic, *, server_url: str) -> dict[str, Any]:
 
 def _operation(route: Any, method: str, template: str, blueprint: str) -> dict[str, Any]:
     handler, signed, idempotent_post = _unwrap(route.handler)
+    role = required_role(getattr(route.handler, "officer_role", None), method) if signed else None
     catalogue = OPERATIONS.get(f"{method} {template}", {})
     docstring = inspect.getdoc(handler) or ""
 
@@ -81,7 +95,11 @@ def _operation(route: Any, method: str, template: str, blueprint: str) -> dict[s
                                   idempotent_post=idempotent_post and method == "POST"),
         "responses": _responses(catalogue),
     }
-    if description := catalogue.get("description"):
+    description = catalogue.get("description", "")
+    if role is not None:
+        operation["x-officer-role"] = str(role)
+        description = f"{description}\n\n所需经办人角色：{ROLE_TEXT[str(role)]}（不带经办人编号的系统账户不受限）。".strip()
+    if description:
         operation["description"] = description
     operation["security"] = [{"McSignature": []}] if signed else []
     if body := catalogue.get("body"):
@@ -150,7 +168,8 @@ def _components() -> dict[str, Any]:
             "OfficerId": {
                 "name": OFFICER_HEADER, "in": "header", "required": False,
                 "schema": {"type": "string", "format": "uuid"},
-                "description": "经办人编号，须属于本机构；不填时记为机构本身操作。",
+                "description": "经办人编号，须属于本机构且为启用状态，平台按其角色授权；"
+                               "不填时视为机构业务系统的系统账户，拥有全部权限，记为机构本身操作。",
             },
         },
         "headers": {name: {"schema": {"type": "string"}, "description": _HEADER_TEXT[name]}

@@ -50,6 +50,14 @@ VALUATION_ADDRESS = {
     },
 }
 
+OFFICER_ROLE = {"type": "string", "enum": ["loan_officer", "supervisor", "read_only"],
+                "description": "loan_officer 为客户经理，supervisor 为主管，read_only 为只读。"}
+REVOCATION_REASON = {"type": "string",
+                     "enum": ["key_compromise", "superseded", "affiliation_changed", "cessation_of_operation",
+                              "unspecified"],
+                     "description": "吊销原因，对应 RFC 5280 的 CRL 原因代码：key_compromise 私钥泄露，superseded 已被新证书取代，"
+                                    "affiliation_changed 机构信息变更，cessation_of_operation 停止使用，unspecified 未说明。"}
+
 OPERATIONS: dict[str, dict[str, Any]] = {
     "GET /bank/v1/platform-certificates": {
         "summary": "下载平台响应签名证书",
@@ -111,9 +119,101 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
 }
 
+OPERATIONS.update({
+    "GET /bank/v1/officers": {
+        "summary": "分页查询本机构经办人",
+        "query": [PAGE, PAGE_SIZE, {"name": "status", "in": "query", "required": False,
+                                    "schema": {"type": "string", "enum": ["active", "disabled"]},
+                                    "description": "按经办人状态筛选。"}],
+    },
+    "POST /bank/v1/officers": {
+        "summary": "新增经办人",
+        "body": {"type": "object", "required": ["name"],
+                 "properties": {"name": {**STRING, "maxLength": 50, "description": "经办人姓名。"},
+                                "role": {**OFFICER_ROLE, "default": "loan_officer"},
+                                "phone": {**STRING, "description": "11 位中国大陆手机号码，加密保存，响应中脱敏显示。"}}},
+        "status": 201,
+    },
+    "GET /bank/v1/officers/{officer_id}": {"summary": "查询经办人"},
+    "POST /bank/v1/officers/{officer_id}/role": {
+        "summary": "变更经办人角色",
+        "description": "经办人不能变更自己的角色（OFFICER_SELF_CHANGE）。",
+        "body": {"type": "object", "required": ["role"], "properties": {"role": OFFICER_ROLE}},
+    },
+    "POST /bank/v1/officers/{officer_id}/disable": {
+        "summary": "停用经办人",
+        "description": "经办人不会被删除，停用后以其编号发起的请求以 OFFICER_DISABLED 拒绝。经办人不能停用自己。",
+    },
+    "POST /bank/v1/officers/{officer_id}/enable": {"summary": "重新启用经办人"},
+    "POST /bank/v1/officers/{officer_id}/console-password": {
+        "summary": "设置经办人控制台密码或发放一次性激活码",
+        "body": {"type": "object", "properties": {
+            "password": {**STRING, "minLength": 10, "maxLength": 128,
+                         "description": "新的控制台密码，10 至 128 个字符，须同时包含字母和数字。"},
+            "one_time_code": {"type": "boolean",
+                              "description": "为 true 时不设密码，改为发放 72 小时内有效的一次性激活码，供经办人首次登录时自行设置密码。"},
+        }},
+    },
+    "GET /bank/v1/certificates": {"summary": "查询本机构的接口证书（含已吊销）"},
+    "POST /bank/v1/certificates": {
+        "summary": "轮换接口证书",
+        "description": "提交证书请求（CSR，PEM）或公钥时平台签发证书；都不提交时平台生成密钥对，私钥只在本次响应中返回，"
+                       "以同一 Idempotency-Key 重试只返回证书。新证书生效后，旧证书仍有效，直到机构吊销它。SM2 只接受公钥。",
+        "body": {"type": "object",
+                 "properties": {"algorithm": {"type": "string",
+                                              "enum": ["ecdsa-p256-sha256", "rsa-2048-sha256", "sm2-sm3"],
+                                              "default": "ecdsa-p256-sha256"},
+                                "csr_pem": {**STRING, "description": "PKCS#10 证书请求（PEM），EC P-256 或 RSA 2048 位以上。"},
+                                "public_key_pem": {**STRING, "description": "公钥（PEM）。"}}},
+        "body_required": False,
+        "status": 201,
+    },
+    "POST /bank/v1/certificates/{serial_no}/revoke": {
+        "summary": "吊销本机构的接口证书",
+        "description": "吊销后用该证书签名的请求以 CERTIFICATE_REVOKED 拒绝，平台 CA 的证书吊销列表（/ca/crl.pem）随即列出该证书。"
+                       "不能吊销本机构最后一张有效证书（CERTIFICATE_LAST_ACTIVE），请先轮换。",
+        "body": {"type": "object", "required": ["reason"], "properties": {"reason": REVOCATION_REASON}},
+    },
+})
+
+KIOSK_SESSION_OPEN = {
+    "type": "object",
+    "required": ["device_id", "borrower_name", "id_number"],
+    "properties": {
+        "device_id": {**STRING, "pattern": "^[A-Za-z0-9._:\\-]{1,64}$",
+                      "description": "网点智能设备编号，设备每次请求都须在 Mc-Device-Id 请求头中带上。"},
+        "borrower_name": {**STRING, "description": "借款人姓名，须与身份证一致。"},
+        "id_number": {**STRING, "minLength": 18, "maxLength": 18, "description": "借款人 18 位居民身份证号码。"},
+        "phone": {**STRING, "description": "借款人手机号码，可不填。"},
+        "valid_minutes": {"type": "integer", "minimum": 5, "maximum": 120, "default": 30,
+                          "description": "会话有效期（分钟）。"},
+    },
+}
+
+OPERATIONS.update({
+    "POST /bank/v1/kiosk-sessions": {
+        "summary": "发起智能设备办理会话",
+        "description": "为网点智能设备和借款人发起会话，响应中的 token 为一次性设备令牌，请交给该设备使用。"
+                       "平台只保存令牌的摘要，用同一 Idempotency-Key 重试时返回同一会话但 token 为 null；"
+                       "如令牌丢失，请关闭该会话后重新发起。",
+        "body": KIOSK_SESSION_OPEN, "status": 201,
+    },
+    "GET /bank/v1/kiosk-sessions/{session_id}": {"summary": "查询智能设备会话及其存证记录"},
+    "POST /bank/v1/kiosk-sessions/{session_id}/application": {
+        "summary": "将智能设备会话关联到申请",
+        "description": "申请须属于本机构，且会话中的借款人须为该申请的借款人或抵押人。",
+        "body": {"type": "object", "required": ["application_id"],
+                 "properties": {"application_id": {**UUID, "description": "本机构的申请编号。"}}},
+    },
+    "POST /bank/v1/kiosk-sessions/{session_id}/close": {"summary": "结束智能设备会话"},
+})
+
 TAGS = {
     "banks": "机构与证书",
+    "bank_certificates": "接口证书",
+    "bank_officers": "经办人",
     "bank_applications": "抵押登记申请",
     "valuation": "智慧评估",
     "bank_webhooks": "Webhook 推送",
+    "bank_kiosk": "智能设备办理",
 }

@@ -4,6 +4,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
 from mortgage_cloud.banks.auth import bank_required
+from mortgage_cloud.banks.models import OfficerRole
 from mortgage_cloud.banks.responses import platform_api_key
 from mortgage_cloud.banks.service import institution_profile
 
@@ -21,7 +22,7 @@ async def platform_certificates(request: Request) -> HTTPResponse:
 
 
 @bp.get("/institution")
-@bank_required
+@bank_required(role=OfficerRole.READ_ONLY)
 async def current_institution(request: Request) -> HTTPResponse:
     """Return the calling institution's profile and its certificates."""
     return json(await institution_profile(institution=request.ctx.institution))

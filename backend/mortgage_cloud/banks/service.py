@@ -1,6 +1,7 @@
-"""Onboarding of institutions and the life of their API certificates: register, rotate, revoke."""
+"""Onboarding of institutions, their officers, and the life of their API certificates: register, rotate, revoke."""
 
 import logging
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -9,7 +10,7 @@ from urllib.parse import urlsplit
 
 from tortoise.transactions import in_transaction
 
-from mortgage_cloud.banks.key_material import KeyMaterial, prepare_key_material
+from mortgage_cloud.banks.key_material import KeyMaterial, ca_directory, platform_ca, prepare_key_material
 from mortgage_cloud.banks.models import (
     CertificateStatus,
     Institution,
@@ -18,13 +19,19 @@ from mortgage_cloud.banks.models import (
     InstitutionStatus,
     Officer,
     OfficerRole,
+    RevocationReason,
     SignatureAlgorithm,
 )
+from mortgage_cloud.banks.officers import parse_role
 from mortgage_cloud.errors import Conflict, NotFound, ValidationFailed, field_error
 from mortgage_cloud.identifiers import check_uscc
 from mortgage_cloud.infra import pii
+from mortgage_cloud.signing.crl import publish_crl
 
 log = logging.getLogger(__name__)
+
+PHONE_PATTERN = re.compile(r"1[3-9]\d{9}")
+SERIAL_PATTERN = re.compile(r"[0-9a-f]{1,64}")
 
 ALGORITHM_ALIASES = {
     "ecdsa-p256": SignatureAlgorithm.ECDSA_P256_SHA256,
@@ -123,17 +130,89 @@ async def rotate_certificate(
     return OnboardingResult(institution=institution, certificate=certificate, private_key_pem=material.private_key_pem)
 
 
-async def revoke_certificate(*, serial_no: str) -> InstitutionCertificate:
-    """Revoke a certificate so that requests signed with it are rejected; revoking twice changes nothing."""
-    certificate = await InstitutionCertificate.get_or_none(serial_no=serial_no.strip().lower())
-    if certificate is None:
-        raise NotFound("未找到该序列号的证书。", code="CERTIFICATE_NOT_FOUND", field="serial_no")
+async def revoke_certificate(
+    *,
+    serial_no: str,
+    reason: str = RevocationReason.UNSPECIFIED,
+    institution_id: str | uuid.UUID | None = None,
+) -> InstitutionCertificate:
+    """Revoke a certificate so that requests signed with it are rejected and the CA's CRL lists it.
+
+    With `institution_id` (an institution revoking through the API) the certificate must be that
+    institution's and must not be its last active one. Revoking twice keeps the first reason.
+    """
+    revocation_reason = parse_revocation_reason(reason)
+    certificate = await _certificate_by_serial(serial_no, institution_id=institution_id)
     if certificate.status != CertificateStatus.REVOKED:
+        if institution_id is not None:
+            await _require_other_active_certificate(certificate)
         certificate.status = CertificateStatus.REVOKED
         certificate.revoked_at = datetime.now(timezone.utc)
-        await certificate.save(update_fields=["status", "revoked_at"])
-        log.info("institution certificate revoked", extra={"serial_no": certificate.serial_no})
+        certificate.revocation_reason = revocation_reason
+        await certificate.save(update_fields=["status", "revoked_at", "revocation_reason"])
+        log.info("institution certificate revoked", extra={"serial_no": certificate.serial_no,
+                                                          "reason": str(revocation_reason)})
+        await _publish_crl()
     return certificate
+
+
+def parse_revocation_reason(value: object) -> RevocationReason:
+    """Return the revocation reason named by `value`, or raise a field error listing the reasons."""
+    try:
+        return RevocationReason(str(value or ""))
+    except ValueError:
+        names = "、".join(item.value for item in RevocationReason)
+        raise field_error("reason", f"吊销原因取值无效，可选：{names}。") from None
+
+
+async def list_certificates(*, institution_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Describe the institution's certificates, oldest first, revoked ones included."""
+    certificates = await InstitutionCertificate.filter(institution_id=institution_id).order_by("created_at", "id")
+    return [describe_certificate(certificate) for certificate in certificates]
+
+
+def describe_certificate(certificate: InstitutionCertificate) -> dict[str, Any]:
+    """Describe a certificate for the bank API: serial, algorithm, validity, revocation and the PEM."""
+    return {
+        **_describe_certificate(certificate),
+        "certificate_pem": certificate.certificate_pem,
+        "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
+        "revocation_reason": str(certificate.revocation_reason) if certificate.revocation_reason else None,
+    }
+
+
+async def _certificate_by_serial(serial_no: str, *, institution_id: str | uuid.UUID | None) -> InstitutionCertificate:
+    serial = str(serial_no or "").strip().lower()
+    if not SERIAL_PATTERN.fullmatch(serial):
+        raise field_error("serial_no", "证书序列号须为 1 至 64 位十六进制数字。")
+    query = InstitutionCertificate.filter(serial_no=serial)
+    if institution_id is not None:
+        query = query.filter(institution_id=(await _institution(institution_id)).id)
+    certificate = await query.first()
+    if certificate is None:
+        raise NotFound("未找到该序列号的证书。", code="CERTIFICATE_NOT_FOUND", field="serial_no")
+    return certificate
+
+
+async def _require_other_active_certificate(certificate: InstitutionCertificate) -> None:
+    # NOTE: two concurrent revocations of an institution's last two certificates can both pass this check.
+    others = await InstitutionCertificate.filter(
+        institution_id=certificate.institution_id, status=CertificateStatus.ACTIVE,
+        not_after__gt=datetime.now(timezone.utc),
+    ).exclude(id=certificate.id).count()
+    if others == 0:
+        raise Conflict(
+            "这是本机构最后一张有效证书，吊销后将无法调用接口：请先轮换出新证书再吊销，或联系平台运营方吊销。",
+            code="CERTIFICATE_LAST_ACTIVE", field="serial_no",
+        )
+
+
+async def _publish_crl() -> None:
+    try:
+        await publish_crl(await platform_ca(), ca_directory())
+    except OSError as error:
+        # The revocation is already stored, and the next CRL download signs a CRL that lists it.
+        log.error("crl publication failed after revocation", extra={"error": str(error)})
 
 
 async def set_institution_status(*, institution_id: str | uuid.UUID, status: str) -> Institution:
@@ -171,20 +250,30 @@ async def institution_profile(*, institution: Institution) -> dict[str, Any]:
 async def create_officer(
     *, institution_id: str | uuid.UUID, name: str, role: str = OfficerRole.LOAN_OFFICER, phone: str | None = None
 ) -> Officer:
-    """Register an officer of an institution; the phone number is stored encrypted."""
+    """Register an active officer of an institution. The phone number is stored encrypted."""
     institution = await _institution(institution_id)
     if not name or not name.strip() or len(name.strip()) > 50:
         raise field_error("name", "经办人姓名不能为空，且不超过50个字。")
-    try:
-        officer_role = OfficerRole(role)
-    except ValueError:
-        raise field_error("role", "经办人角色只能是 loan_officer、supervisor 或 read_only。") from None
-    return await Officer.create(
+    officer_role = parse_role(role)
+    phone = _checked_phone(phone)
+    officer = await Officer.create(
         institution=institution,
         name=name.strip(),
         role=officer_role,
         phone_enc=pii.encrypt(phone) if phone else None,
     )
+    log.info("officer created", extra={"institution_id": str(institution.id), "officer_id": str(officer.id),
+                                        "role": str(officer_role)})
+    return officer
+
+
+def _checked_phone(phone: str | None) -> str | None:
+    if phone is None or not str(phone).strip():
+        return None
+    digits = re.sub(r"[\s-]", "", str(phone)).removeprefix("+86")
+    if not PHONE_PATTERN.fullmatch(digits):
+        raise field_error("phone", "经办人手机号须为 11 位中国大陆手机号码。")
+    return digits
 
 
 def _describe_certificate(certificate: InstitutionCertificate) -> dict[str, Any]:
@@ -195,6 +284,11 @@ def _describe_certificate(certificate: InstitutionCertificate) -> dict[str, Any]
         "not_before": certificate.not_before.isoformat(),
         "not_after": certificate.not_after.isoformat(),
     }
+
+
+async def institution_by_id(institution_id: str | uuid.UUID) -> Institution:
+    """Return the institution with this id, or raise a field error for a malformed id and NotFound for an unknown one."""
+    return await _institution(institution_id)
 
 
 async def _institution(institution_id: str | uuid.UUID) -> Institution:

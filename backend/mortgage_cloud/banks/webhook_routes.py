@@ -5,6 +5,7 @@ from sanic.response import HTTPResponse, json
 
 from mortgage_cloud.banks.auth import bank_required
 from mortgage_cloud.banks.idempotency import idempotent
+from mortgage_cloud.banks.models import OfficerRole
 from mortgage_cloud.errors import field_error
 from mortgage_cloud.notify import webhooks_service as service
 from mortgage_cloud.notify.models import WebhookStatus
@@ -15,7 +16,7 @@ PAGE_SIZE_MAX = 100
 
 
 @bp.get("/webhooks/events")
-@bank_required
+@bank_required(role=OfficerRole.READ_ONLY)
 async def list_events(request: Request) -> HTTPResponse:
     """List the institution's webhook events, newest first, optionally by delivery status, paged."""
     page, page_size = _paging(request)
@@ -27,7 +28,7 @@ async def list_events(request: Request) -> HTTPResponse:
 
 
 @bp.get("/webhooks/events/<event_id>/deliveries")
-@bank_required
+@bank_required(role=OfficerRole.READ_ONLY)
 async def list_deliveries(request: Request, event_id: str) -> HTTPResponse:
     """Return the event and each delivery attempt: time, duration, the receiver's status or the error."""
     event = await service.event_for_institution(institution=request.ctx.institution, event_id=event_id)
@@ -35,7 +36,7 @@ async def list_deliveries(request: Request, event_id: str) -> HTTPResponse:
 
 
 @bp.post("/webhooks/events/<event_id>/redeliver")
-@bank_required
+@bank_required(role=OfficerRole.LOAN_OFFICER)
 @idempotent
 async def redeliver(request: Request, event_id: str) -> HTTPResponse:
     """Send the event again, with the same body and event id and a fresh signature, retrying as the first time."""

@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "mortgage_cloud.pipeline.models",
     "mortgage_cloud.valuation.models",
     "mortgage_cloud.review.models",
+    "mortgage_cloud.kiosk.models",
 ]
 
 

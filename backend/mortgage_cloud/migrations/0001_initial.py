@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
 from mortgage_cloud.applications.states import State
-from mortgage_cloud.banks.models import CertificateStatus, InstitutionKind, InstitutionStatus, OfficerRole, SignatureAlgorithm
+from mortgage_cloud.banks.models import CertificateStatus, InstitutionKind, InstitutionStatus, OfficerRole, OfficerStatus, RevocationReason, SignatureAlgorithm
 from mortgage_cloud.notify.models import WebhookStatus
 from mortgage_cloud.review.models import StaffRole
 from mortgage_cloud.signing.models import SealOwnerKind, SealStatus
@@ -194,6 +194,7 @@ class Migration(migrations.Migration):
                 ('not_before', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('not_after', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('revocation_reason', fields.CharEnumField(null=True, description='UNSPECIFIED: unspecified\nKEY_COMPROMISE: key_compromise\nAFFILIATION_CHANGED: affiliation_changed\nSUPERSEDED: superseded\nCESSATION_OF_OPERATION: cessation_of_operation', enum_type=RevocationReason, max_length=32)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'institution_certificate', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A key an institution signs API requests with, identified by its serial number in hex.'},
@@ -277,9 +278,58 @@ class Migration(migrations.Migration):
                 ('name', fields.CharField(max_length=50)),
                 ('role', fields.CharEnumField(default=OfficerRole.LOAN_OFFICER, description='LOAN_OFFICER: loan_officer\nSUPERVISOR: supervisor\nREAD_ONLY: read_only', enum_type=OfficerRole, max_length=16)),
                 ('phone_enc', fields.TextField(null=True, unique=False)),
+                ('status', fields.CharEnumField(default=OfficerStatus.ACTIVE, description='ACTIVE: active\nDISABLED: disabled', enum_type=OfficerStatus, max_length=16)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+                ('disabled_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('console_password_hash', fields.CharField(null=True, max_length=200)),
             ],
-            options={'table': 'officer', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A person at an institution who acts through the bank API or the console.'},
+            options={'table': 'officer', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A person at an institution who acts through the bank API or the console, never deleted but disabled.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='KioskSession',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('institution', fields.ForeignKeyField('models.Institution', source_field='institution_id', db_constraint=True, to_field='id', related_name='kiosk_sessions', on_delete=OnDelete.RESTRICT)),
+                ('borrower', fields.ForeignKeyField('models.Borrower', source_field='borrower_id', db_constraint=True, to_field='id', related_name='kiosk_sessions', on_delete=OnDelete.RESTRICT)),
+                ('application', fields.ForeignKeyField('models.Application', source_field='application_id', null=True, db_constraint=True, to_field='id', related_name='kiosk_sessions', on_delete=OnDelete.RESTRICT)),
+                ('officer', fields.ForeignKeyField('models.Officer', source_field='officer_id', null=True, db_constraint=True, to_field='id', related_name='kiosk_sessions', on_delete=OnDelete.RESTRICT)),
+                ('device_id', fields.CharField(max_length=64)),
+                ('token_sha256', fields.CharField(unique=True, max_length=64)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('closed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('closed_by', fields.CharField(null=True, max_length=16)),
+            ],
+            options={'table': 'kiosk_session', 'app': 'models', 'pk_attr': 'id', 'table_description': "One borrower's visit to a branch kiosk, opened by a bank for one device and bound to at most one application."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='KioskEvidence',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('session', fields.ForeignKeyField('models.KioskSession', source_field='session_id', db_constraint=True, to_field='id', related_name='evidence', on_delete=OnDelete.RESTRICT)),
+                ('kind', fields.CharField(max_length=24)),
+                ('device_id', fields.CharField(max_length=64)),
+                ('officer_id', fields.UUIDField(null=True)),
+                ('application_id', fields.UUIDField(null=True)),
+                ('face_verification_id', fields.UUIDField(null=True)),
+                ('liveness_passed', fields.BooleanField(null=True)),
+                ('face_passed', fields.BooleanField(null=True)),
+                ('match_score', fields.FloatField(null=True)),
+                ('provider_error_code', fields.CharField(null=True, max_length=32)),
+                ('consent_id', fields.UUIDField(null=True)),
+                ('agreement_sha256', fields.CharField(null=True, max_length=64)),
+                ('signature_image_sha256', fields.CharField(null=True, max_length=64)),
+                ('signature_storage_key', fields.CharField(null=True, max_length=255)),
+                ('rating', fields.CharField(null=True, max_length=24)),
+                ('comment', fields.CharField(null=True, max_length=500)),
+                ('client_ip', fields.CharField(null=True, max_length=64)),
+                ('user_agent', fields.CharField(null=True, max_length=255)),
+                ('recorded_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'kiosk_evidence', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One step taken at the kiosk or by the bank for a session, kept as evidence for a dispute.'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -4,11 +4,12 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
 from mortgage_cloud.applications import lifecycle
-from mortgage_cloud.errors import field_error
+from mortgage_cloud.errors import NotFound, field_error
 from mortgage_cloud.http import json_body
 from mortgage_cloud.review import staff as staff_service
+from mortgage_cloud.review.models import StaffRole
 from mortgage_cloud.review.staff_auth import staff_required
-from mortgage_cloud.review.staff_queue import get_review, list_reviews, review_view
+from mortgage_cloud.review.staff_queue import get_review, has_been_in_review, list_reviews, review_view
 
 bp = Blueprint("registry_staff", url_prefix="/api/v1/staff")
 
@@ -37,15 +38,21 @@ async def log_out(request: Request) -> HTTPResponse:
 @staff_required
 async def reviews(request: Request) -> HTTPResponse:
     """List the applications in manual review, the longest-waiting first, paged."""
-    page, page_size = _paging(request)
+    page, page_size = paging(request)
     return json(await list_reviews(page=page, page_size=page_size))
 
 
 @bp.get("/reviews/<application_id>")
 @staff_required
 async def review(request: Request, application_id: str) -> HTTPResponse:
-    """Return one application with its findings, parties and timeline."""
+    """Return one application with its findings, parties and timeline.
+
+    A reviewer reads only applications that are or were in manual review, and an admin reads any.
+    """
     application = await get_review(application_id=application_id)
+    if request.ctx.staff.role != StaffRole.ADMIN and not await has_been_in_review(application):
+        # The same response as for an unknown id, so a reviewer learns nothing outside the queue.
+        raise NotFound("未找到该申请。", code="APPLICATION_NOT_FOUND")
     return json(await review_view(application))
 
 
@@ -80,7 +87,8 @@ def _text(value: object, *, field: str, required: bool) -> str:
     return text
 
 
-def _paging(request: Request) -> tuple[int, int]:
+def paging(request: Request) -> tuple[int, int]:
+    """Return the request's `page` and `page_size` query parameters, checked."""
     try:
         page = int(request.args.get("page", 1))
         page_size = int(request.args.get("page_size", 20))

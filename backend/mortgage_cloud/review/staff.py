@@ -50,7 +50,7 @@ async def create_staff(*, username: str, display_name: str, role: str = StaffRol
     username = normalize_username(username)
     display_name = display_name.strip()
     if not 1 <= len(display_name) <= 64:
-        raise field_error("name", "姓名须为 1 至 64 个字。")
+        raise field_error("display_name", "姓名须为 1 至 64 个字。")
     if role not in {item.value for item in StaffRole}:
         raise field_error("role", "角色须为 reviewer（审核员）或 admin（管理员）。")
 

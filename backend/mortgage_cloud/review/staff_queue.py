@@ -6,7 +6,7 @@ from mortgage_cloud.applications.models import Application, ApplicationEvent
 from mortgage_cloud.applications.states import State
 from mortgage_cloud.applications.verification import mask_name
 from mortgage_cloud.consent.service import parse_uuid
-from mortgage_cloud.errors import NotFound
+from mortgage_cloud.errors import NotFound, field_error
 
 
 async def list_reviews(*, page: int, page_size: int) -> dict[str, Any]:
@@ -17,6 +17,27 @@ async def list_reviews(*, page: int, page_size: int) -> dict[str, Any]:
                           .select_related("institution", "borrower"))
     items = [await _item(application) for application in applications]
     return {"items": items, "page": page, "page_size": page_size, "total": total}
+
+
+async def list_applications(*, page: int, page_size: int, state: str | None = None) -> dict[str, Any]:
+    """Return one page of every application, newest first, optionally in one state, for admins."""
+    query = Application.all()
+    if state is not None:
+        if state not in {item.value for item in State}:
+            raise field_error("state", "state 取值无效，可选：" + "、".join(item.value for item in State) + "。")
+        query = query.filter(state=state)
+    total = await query.count()
+    applications = await (query.order_by("-created_at", "id").offset((page - 1) * page_size).limit(page_size)
+                          .select_related("institution", "borrower"))
+    items = [await _item(application) for application in applications]
+    return {"items": items, "page": page, "page_size": page_size, "total": total}
+
+
+async def has_been_in_review(application: Application) -> bool:
+    """Return whether the application is or was in manual review, which is what a reviewer may read."""
+    if application.state == State.MANUAL_REVIEW:
+        return True
+    return await ApplicationEvent.exists(application_id=application.id, to_state=str(State.MANUAL_REVIEW))
 
 
 async def get_review(*, application_id: str) -> Application:

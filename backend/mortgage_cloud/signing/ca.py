@@ -1,4 +1,4 @@
-"""The platform's certificate authority: event certificates for people, organisation certificates for seals.
+"""The platform's certificate authority: event certificates for people, organisation certificates, and CRLs.
 
 The root key is an EC P-256 key created once under `<data_dir>/ca/`, stored as PKCS#8 PEM encrypted
 with a password derived from `MC_DATA_KEY`. Event certificates follow the practice of Chinese
@@ -173,6 +173,24 @@ class PlatformCA:
             chain_pem=self.certificate_pem,
             private_key_pem=_plain_pem(generated) if generated is not None else None,
         )
+
+    def sign_crl(self, revoked: list[x509.RevokedCertificate], *, number: int, this_update: datetime,
+                 next_update: datetime) -> x509.CertificateRevocationList:
+        """Sign a certificate revocation list (RFC 5280) of the given entries with the root key."""
+        if next_update <= this_update:
+            raise ValueError("a CRL's nextUpdate must be later than its thisUpdate")
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.certificate.subject)
+            .last_update(this_update)
+            .next_update(next_update)
+            .add_extension(x509.CRLNumber(number), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self._private_key.public_key()),
+                           critical=False)
+        )
+        for entry in revoked:
+            builder = builder.add_revoked_certificate(entry)
+        return builder.sign(self._private_key, hashes.SHA256())
 
     def _issue(self, *, subject: x509.Name, public_key: Any, valid_for: timedelta,
                extra_usages: list[ObjectIdentifier]) -> x509.Certificate:

@@ -9,6 +9,7 @@ from sanic.response import HTTPResponse, file, json
 
 from mortgage_cloud.banks.auth import bank_required
 from mortgage_cloud.banks.idempotency import idempotent
+from mortgage_cloud.banks.models import OfficerRole
 from mortgage_cloud.errors import Forbidden, NotFound, field_error
 from mortgage_cloud.http import json_body
 from mortgage_cloud.infra.runtime import runtime
@@ -23,7 +24,7 @@ bp = Blueprint("valuation", url_prefix="/bank/v1")
 
 
 @bp.post("/valuations")
-@bank_required
+@bank_required(role=OfficerRole.LOAN_OFFICER)
 @idempotent
 async def create_valuation(request: Request) -> HTTPResponse:
     """Value a property given `address` fields, or `unit_no` with the caller's own `application_id` on that unit."""
@@ -44,7 +45,7 @@ async def create_valuation(request: Request) -> HTTPResponse:
 
 
 @bp.get("/valuations/<valuation_id:str>")
-@bank_required
+@bank_required(role=OfficerRole.READ_ONLY)
 async def get_valuation(request: Request, valuation_id: str) -> HTTPResponse:
     """Return one of the caller's valuations."""
     valuation = await _own_valuation(request, valuation_id)
@@ -52,7 +53,7 @@ async def get_valuation(request: Request, valuation_id: str) -> HTTPResponse:
 
 
 @bp.get("/valuations/<valuation_id:str>/report.pdf")
-@bank_required
+@bank_required(role=OfficerRole.READ_ONLY)
 async def get_valuation_report(request: Request, valuation_id: str) -> HTTPResponse:
     """Return the valuation report as PDF, writing it on first request."""
     valuation = await _own_valuation(request, valuation_id)
