@@ -32,6 +32,8 @@ class Case:
     impostor_at_signing: bool = False
     # After the proof, the bank reports the loan repaid and has the mortgage cancelled (注销) through its API.
     cancel_after_proof: bool = False
+    # The PC flow: the borrower verifies and signs on a branch kiosk instead of the mini-program.
+    at_kiosk: bool = False
 
 
 @dataclass
@@ -45,8 +47,9 @@ class Outcome:
     expected: Expected
     application_id: str | None = None
     actor: BorrowerActor | None = field(default=None, repr=False)
-    # Set for applications with no borrower (cancellations): their documents are downloaded as this bank.
+    # Set for applications with no mini-program borrower (cancellations, the PC flow): documents are downloaded as this bank.
     bank: Bank | None = field(default=None, repr=False)
+    note: str = ""  # printed under the table, such as a kiosk session's evidence
 
 
 @dataclass
@@ -71,6 +74,11 @@ class Prepared:
 
 async def run_case(ctx: DemoContext, case: Case) -> list[Outcome]:
     """Drive one case end to end over HTTP and return one outcome per application it made."""
+    if case.at_kiosk:
+        from mortgage_cloud.demo.kiosk import run_pc_flow_case
+
+        return await run_pc_flow_case(ctx, case)
+
     prepared = await prepare_case(ctx, case)
     outcomes = await asyncio.gather(*(_submit_and_wait(prepared.primary, bank, application, case)
                                       for bank, application, _ in prepared.drafts))
@@ -91,7 +99,8 @@ async def cancel_mortgage(case: Case, registered: Outcome) -> Outcome:
     return Outcome(
         case=replace(case, kind="cancellation", label="抵押权注销（贷款结清）"), application_no=final["application_no"],
         bank_name=bank.name, state=final["state"], codes=sorted({finding["code"] for finding in final["findings"]}),
-        seconds_to_proof=_seconds(final), expected=Expected("archived"), application_id=cancellation["id"], bank=bank,
+        seconds_to_proof=seconds_to_proof(final), expected=Expected("archived"), application_id=cancellation["id"],
+        bank=bank,
     )
 
 
@@ -135,12 +144,13 @@ async def _open_application(primary: BorrowerActor, bank: Bank, case: Case) -> t
     if case.unit_no not in {item["unit_no"] for item in query["items"]}:
         raise RuntimeError(f"property query under consent did not list unit {case.unit_no}")
 
-    application = await bank.client.post("/bank/v1/applications", _loan_data(consent_id, case))
+    application = await bank.client.post("/bank/v1/applications", loan_data(consent_id, case))
     await bank.client.post(f"/bank/v1/applications/{application['id']}/documents")
     return bank, application, consent_id
 
 
-def _loan_data(consent_id: str, case: Case) -> dict[str, Any]:
+def loan_data(consent_id: str, case: Case) -> dict[str, Any]:
+    """Return the loan terms the bank's loan system sends for the case's unit."""
     start = date.today() + timedelta(days=3)
     amount_field = "secured_amount" if case.mortgage_type == "general" else "max_secured_amount"
     return {
@@ -192,12 +202,13 @@ async def _submit_and_wait(primary: BorrowerActor, bank: Bank, application: dict
     codes += [finding["code"] for finding in status["findings"]]
     return Outcome(
         case=case, application_no=status["application_no"], bank_name=bank.name, state=status["state"],
-        codes=sorted(set(codes)), seconds_to_proof=_seconds(status), expected=await expected_for(case),
+        codes=sorted(set(codes)), seconds_to_proof=seconds_to_proof(status), expected=await expected_for(case),
         application_id=application_id, actor=primary,
     )
 
 
-def _seconds(status: dict) -> float | None:
+def seconds_to_proof(status: dict) -> float | None:
+    """Return the seconds from submission to proof in a status view, or None before the proof."""
     if not status.get("proof_issued_at") or not status.get("submitted_at"):
         return None
     issued = datetime.fromisoformat(status["proof_issued_at"])

@@ -16,6 +16,9 @@ def print_outcomes(outcomes: list[Outcome], verdicts: list[bool]) -> None:
         codes = ",".join(outcome.codes) or "-"
         print(f"{outcome.application_no:<18} {outcome.case.kind:<22} {outcome.state:<16} "
               f"{outcome.expected.state:<16} {codes:<40} {seconds:>8}  {'yes' if ok else 'NO'}", flush=True)
+    for outcome in outcomes:
+        if outcome.note:
+            print(f"{outcome.application_no} ({outcome.case.label}): {outcome.note}", flush=True)
 
 
 async def count_status_messages(outcomes: list[Outcome]) -> tuple[int, int]:
@@ -58,7 +61,7 @@ async def write_documents(world: object, outcomes: list[Outcome], output_dir: Pa
 
 
 def _kinds_to_download(outcome: Outcome) -> list[str]:
-    if outcome.actor is None:
+    if outcome.case.kind == "cancellation":
         # A cancellation has no borrower and no generated documents, only the registry's proof.
         return ["proof"] if outcome.state == "archived" else []
     if outcome.state == "draft":

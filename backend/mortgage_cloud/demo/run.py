@@ -39,6 +39,7 @@ def plan_cases(units: dict[str, list[str]], banks: list[Bank]) -> list[Case]:
         Case("face_mismatch", "签署时人脸比对不通过", next(clean), first, impostor_at_signing=True),
         Case("race", "两家银行争抢同一不动产", next(clean), first, race_bank=second),
         Case("repaid", "登记后贷款结清，银行申请注销", next(clean), second, cancel_after_proof=True),
+        Case("pc_flow", "网点智能设备办理", next(clean), first, at_kiosk=True),
     ]
     return cases
 
