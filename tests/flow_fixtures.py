@@ -14,7 +14,7 @@ import pytest
 from mortgage_cloud.demo.cases import Bank, Case, DemoContext, Prepared, prepare_case
 from mortgage_cloud.demo.setup import onboard_banks
 from mortgage_cloud.identifiers import USCC_ALPHABET
-from mortgage_cloud.mocks.testing import release, shared_mock_face, shared_mock_wechat
+from mortgage_cloud.mocks.testing import release, shared_mock_face, shared_mock_tsa, shared_mock_wechat
 from mortgage_cloud.registry.seed import DEFAULT_SEED, find_scenario_units, seed_register
 
 SEED_UNITS = 5000
@@ -40,7 +40,16 @@ async def mock_face(runtime) -> AsyncIterator:
 
 
 @pytest.fixture(scope="session")
-async def flow_banks(server_url, seeded_register) -> AsyncIterator[list[Bank]]:
+async def mock_tsa(runtime) -> AsyncIterator:
+    """The mock TSA, so that every signature made in a flow carries a timestamp."""
+    server, started = await shared_mock_tsa(runtime)
+    yield server
+    await release(runtime, "mock_tsa_server", server, started)
+
+
+# Every flow that signs needs the banks, so the banks bring the mock TSA along.
+@pytest.fixture(scope="session")
+async def flow_banks(server_url, seeded_register, mock_tsa) -> AsyncIterator[list[Bank]]:
     institutions = [(f"测试银行{secrets.token_hex(2)}股份有限公司", _organisation_code()) for _ in range(2)]
     banks = await onboard_banks(server_url, institutions=institutions)
     yield banks
@@ -55,7 +64,7 @@ def _organisation_code() -> str:
 @pytest.fixture(scope="session")
 async def unit_pool(seeded_register) -> dict[str, list[str]]:
     """Scenario units, handed out at most once each across the session."""
-    return await find_scenario_units(limit=60)
+    return await find_scenario_units(limit=1000)
 
 
 @pytest.fixture(scope="session")

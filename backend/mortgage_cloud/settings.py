@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -75,10 +75,21 @@ class Settings(BaseSettings):
     # The registry's own unified social credit code, printed in its seal certificate (demo value with a valid check character).
     registry_uscc: str = "12430100MB1D47286R"
 
-    @field_validator("redis_url")
+    # RFC 3161 time-stamping authority for signature timestamps (PAdES B-T). Unset, signatures carry no timestamp.
+    # The TSA's CA certificate, as a PEM file path or PEM text, is trusted for timestamps only, never for signers.
+    tsa_url: str | None = None
+    tsa_ca_certificate: str | None = None
+
+    @field_validator("redis_url", "tsa_url", "tsa_ca_certificate")
     @classmethod
-    def _empty_redis_is_none(cls, value: str | None) -> str | None:
+    def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
+
+    @model_validator(mode="after")
+    def _tsa_needs_ca(self) -> "Settings":
+        if self.tsa_url and not self.tsa_ca_certificate:
+            raise ValueError("MC_TSA_CA_CERTIFICATE must be set when MC_TSA_URL is set, so that timestamps can be trusted")
+        return self
 
     @property
     def uses_redis(self) -> bool:

@@ -8,19 +8,15 @@ from mortgage_cloud.applications.models import ApplicationEvent
 from mortgage_cloud.demo.cases import Bank as DemoBank
 from mortgage_cloud.demo.cases import Case, DemoContext, prepare_case
 from mortgage_cloud.notify.models import WebhookEvent, WebhookStatus
-from mortgage_cloud.registry.seed import DEFAULT_SEED, find_scenario_units, seed_register
 from test_webhooks_support import (  # noqa: F401 - fixtures are found by name
     Receiver, fast_retries, make_bank, receiver, wait_for,
 )
 
-SEED_UNITS = 5000
-
 
 @pytest.fixture(scope="module")
-async def clean_units(runtime) -> list[str]:
-    """Clean single-owner units; taken from the end of the list, away from the pipeline tests, which take the start."""
-    await seed_register(seed=DEFAULT_SEED, units=SEED_UNITS, housing_dir=runtime.settings.housing_data_dir)
-    return (await find_scenario_units(limit=60))["clean_single_owner"]
+def clean_units(unit_pool) -> list[str]:
+    """Clean single-owner units from the session's pool, which hands each unit to one test only."""
+    return unit_pool["clean_single_owner"]
 
 
 @pytest.fixture

@@ -148,19 +148,32 @@ async def _sign_documents(application: Application, credentials: Any, *, field_n
                           position: int, reason: str, signature_image: bytes | None = None,
                           seal_text: str | None = None, face_verification_id: Any = None) -> None:
     from mortgage_cloud.documents.render import signature_box
-    from mortgage_cloud.signing.pades import sign_pdf
+    from mortgage_cloud.signing.pades import sign_pdf, signed_field_names
     from mortgage_cloud.signing.service import record_signature
 
     image_sha256 = hashlib.sha256(signature_image).hexdigest() if signature_image else None
     storage = runtime().storage
+
+    # Every document is signed in memory before any is stored, so a failure on one (a timestamp
+    # authority that is down) leaves all of them as they were and the signer can simply retry.
+    signed_documents = []
     for kind in DOCUMENT_KINDS:
         document = await ApplicationDocument.get(application_id=application.id, kind=kind)
+        current = await storage.get(document.storage_key)
+        if field_name in signed_field_names(current):
+            # Stored by an attempt that stopped before the last document, so it needs no second signature.
+            log.warning("document already signed in this field, keeping it",
+                        extra={"application_id": str(application.id), "kind": kind, "field_name": field_name})
+            continue
         page, box = signature_box(kind, role, position)
         signed = await sign_pdf(
-            await storage.get(document.storage_key), credentials, field_name=field_name, reason=reason,
+            current, credentials, field_name=field_name, reason=reason,
             location=runtime().settings.registry_city, page=page, box=box,
             signature_image=signature_image, seal_text=seal_text,
         )
+        signed_documents.append((document, signed))
+
+    for document, signed in signed_documents:
         document.sha256 = await storage.put(document.storage_key, signed)
         document.signature_count += 1
         await document.save(update_fields=["sha256", "signature_count", "updated_at"])

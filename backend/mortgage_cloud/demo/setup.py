@@ -12,6 +12,7 @@ from mortgage_cloud.infra.db import migrate_db
 from mortgage_cloud.infra.runtime import start_runtime, stop_runtime
 from mortgage_cloud.mocks.face_server import start_mock_face
 from mortgage_cloud.mocks.testing import free_port
+from mortgage_cloud.mocks.tsa_server import start_mock_tsa
 from mortgage_cloud.mocks.wechat_server import start_mock_wechat
 from mortgage_cloud.settings import Settings
 
@@ -37,6 +38,7 @@ class World:
     wechat: MockEndpoint
     face: MockEndpoint
     server: object
+    tsa: MockEndpoint | None = None
 
     async def close(self) -> None:
         self.server.close()
@@ -44,14 +46,20 @@ class World:
         await stop_runtime()
         await self.wechat.close()
         await self.face.close()
+        if self.tsa is not None:
+            await self.tsa.close()
 
 
 async def start_world(*, output_dir: Path, database_url: str | None, redis_url: str | None,
                       mocks: tuple[MockEndpoint, MockEndpoint] | None = None) -> World:
-    """Migrate a fresh database, start the mocks unless `mocks` (WeChat, face) are given, then serve the app."""
+    """Migrate a fresh database, start the mocks unless `mocks` (WeChat, face) are given, then serve the app.
+
+    The mock TSA always runs in this process, so that signatures carry timestamps.
+    """
     if mocks is None:
         mocks = (await start_mock_wechat(free_port()), await start_mock_face(free_port()))
     wechat, face = mocks
+    tsa = await start_mock_tsa(free_port())
     port = free_port()
     settings = Settings(
         database_url=database_url or f"sqlite://{output_dir / 'demo.sqlite3'}",
@@ -62,6 +70,8 @@ async def start_world(*, output_dir: Path, database_url: str | None, redis_url: 
         wechat_api_base=wechat.url,
         wechat_open_base=wechat.url,
         face_api_base=face.url,
+        tsa_url=tsa.url,
+        tsa_ca_certificate=tsa.state.ca_pem,
     )
 
     await migrate_db(settings)
@@ -71,7 +81,8 @@ async def start_world(*, output_dir: Path, database_url: str | None, redis_url: 
     server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
     await server.startup()
     await server.start_serving()
-    return World(settings=settings, app_url=settings.public_base_url, wechat=wechat, face=face, server=server)
+    return World(settings=settings, app_url=settings.public_base_url, wechat=wechat, face=face, server=server,
+                 tsa=tsa)
 
 
 async def onboard_banks(app_url: str, *, institutions: list[tuple[str, str]] = DEMO_BANKS) -> list[Bank]:

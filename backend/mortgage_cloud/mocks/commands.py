@@ -1,10 +1,11 @@
-"""Tester commands: `mock-wechat`, `mock-face` and `wechat-callback`."""
+"""Tester commands: `mock-wechat`, `mock-face`, `mock-tsa` and `wechat-callback`."""
 
 import argparse
 import asyncio
 import secrets
 import sys
 import time
+from pathlib import Path
 
 from mortgage_cloud.settings import get_settings
 
@@ -31,6 +32,13 @@ def add_mock_commands(commands: argparse._SubParsersAction) -> None:
     face.add_argument("--api-key", default=settings.face_api_key, help="API key accepted")
     face.add_argument("--secret-key", default=settings.face_secret_key.get_secret_value(), help="secret key accepted")
     face.set_defaults(run=_run_mock_face)
+
+    tsa = commands.add_parser("mock-tsa", help="run the mock RFC 3161 time-stamping authority for testers")
+    tsa.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    tsa.add_argument("--port", type=int, default=8103, help="TCP port (default: 8103)")
+    tsa.add_argument("--ca-out", type=Path,
+                     help="file to write the test CA certificate (PEM) to, for MC_TSA_CA_CERTIFICATE")
+    tsa.set_defaults(run=_run_mock_tsa)
 
     callback = commands.add_parser("wechat-callback", help="fire a signed WeChat server callback at the platform")
     callback.add_argument("--url", default=settings.public_base_url.rstrip("/") + "/wechat/callback", help="callback URL")
@@ -72,6 +80,22 @@ def _run_mock_face(args: argparse.Namespace) -> int:
         config = FaceMockConfig(api_key=args.api_key, secret_key=args.secret_key)
         server = await start_mock_face(args.port, host=args.host, config=config)
         print(f"mock face provider listening on {server.url}", file=sys.stderr)
+        await serve_forever(server)
+
+    return _run_until_interrupted(run())
+
+
+def _run_mock_tsa(args: argparse.Namespace) -> int:
+    from mortgage_cloud.mocks.server import serve_forever
+    from mortgage_cloud.mocks.tsa_server import start_mock_tsa
+
+    async def run() -> None:
+        server = await start_mock_tsa(args.port, host=args.host)
+        # The test CA is new on every start, so the platform must be given this run's certificate.
+        if args.ca_out:
+            args.ca_out.write_text(server.state.ca_pem)
+        ca_location = args.ca_out or f"{server.url}/mock/ca.pem"
+        print(f"mock TSA listening on {server.url}, test CA certificate at {ca_location}", file=sys.stderr)
         await serve_forever(server)
 
     return _run_until_interrupted(run())

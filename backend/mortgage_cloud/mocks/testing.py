@@ -5,6 +5,7 @@ import socket
 from mortgage_cloud.infra.runtime import Runtime
 from mortgage_cloud.mocks.face_server import start_mock_face
 from mortgage_cloud.mocks.server import MockServer
+from mortgage_cloud.mocks.tsa_server import start_mock_tsa
 from mortgage_cloud.mocks.wechat_server import start_mock_wechat
 
 
@@ -39,6 +40,18 @@ async def shared_mock_face(runtime: Runtime) -> tuple[MockServer, bool]:
     runtime.settings.face_api_base = server.url
     runtime.extras.pop("face_verifier", None)  # rebuilt on next use with the new base URL
     runtime.extras["mock_face_server"] = server
+    return server, True
+
+
+async def shared_mock_tsa(runtime: Runtime) -> tuple[MockServer, bool]:
+    """Return the process's mock TSA, starting it and making the platform timestamp with it and trust its CA."""
+    server = runtime.extras.get("mock_tsa_server")
+    if server is not None:
+        return server, False
+    server = await start_mock_tsa(free_port())
+    runtime.settings.tsa_ca_certificate = server.state.ca_pem
+    runtime.settings.tsa_url = server.url
+    runtime.extras["mock_tsa_server"] = server
     return server, True
 
 
