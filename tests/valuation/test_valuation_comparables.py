@@ -59,4 +59,14 @@ def test_comparables_old_index_gets_estates(synthetic_model: ValuationModel) -> 
     old_state = {"by_community": index.by_community}
     restored = ComparablesIndex.__new__(ComparablesIndex)
     restored.__setstate__(pickle.loads(pickle.dumps(old_state)))
-    assert restored.by_estate.keys() == index.by_estate.keys()
+    assert restored.estates == index.estates
+
+
+def test_comparables_old_estate_index_replaced(synthetic_model: ValuationModel) -> None:
+    # Model files saved before the estate keys were normalised carry a `by_estate` index built with the old rule.
+    index = synthetic_model.core.index
+    old_state = {"by_community": index.by_community, "by_estate": {("岳麓", "旧规则"): []}}
+    restored = ComparablesIndex.__new__(ComparablesIndex)
+    restored.__setstate__(pickle.loads(pickle.dumps(old_state)))
+    assert not hasattr(restored, "by_estate")
+    assert restored.estates == index.estates

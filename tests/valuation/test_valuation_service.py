@@ -116,3 +116,11 @@ def _pdf_text(path: Path) -> str:
     # pdftotext puts a space between Chinese characters and digits, so all whitespace is removed before matching.
     output = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     return "".join(output.split())
+
+
+async def test_service_records_sibling_basis(installed_model) -> None:
+    # A new phase of a known estate is valued by the estate's other phases, and the stored detail records that.
+    community = make_rows(1, seed=31)[0].community + "二期"
+    valuation = await value_property(address=_address(community=community))
+    assert valuation.detail["comparables_source"] == "sibling_estate"
+    assert valuation.detail["basis"].startswith("sibling_")

@@ -68,7 +68,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from mortgage_cloud.valuation.evaluate import evaluate, load_listings, score_by_community
+    from mortgage_cloud.valuation.evaluate import evaluate, load_listings, score_by_basis, score_by_community
     from mortgage_cloud.valuation.model import ValuationModel
     from mortgage_cloud.valuation.sources import UnknownShape
 
@@ -89,7 +89,8 @@ def _evaluate(args: argparse.Namespace) -> int:
           f"within_10={metrics['unseen_within_10']:.4f}")
 
     scores = evaluate(train, test, model=model)
-    for item in [*scores[:-1], *score_by_community(train, test, model=model), scores[-1]]:
+    groups = [*score_by_community(train, test, model=model), *score_by_basis(train, test, model=model)]
+    for item in [*scores[:-1], *groups, scores[-1]]:
         print(f"{item.name} ({item.listings} test listings): {item.line()}")
     print(scores[-1].line())
     return 0

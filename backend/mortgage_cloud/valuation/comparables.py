@@ -1,7 +1,9 @@
 """Comparable listings from the subject's community, each adjusted to the subject by explicit factors.
 
-When the subject's community has no training listing at all, the comparables come from the other
-phases or sections of the same estate in the same district (for example 三期 for a subject in 六期).
+When the subject's community has no listing of a similar area, the comparables come from its
+sibling communities in the same district: the other phases or zones of the same estate (三期 for a
+subject in 六期), else the communities whose estate key shares the longest name prefix of at least
+`MIN_SHARED_PREFIX` characters (保利麓谷林语C区 for 保利麓谷林语蔷薇谷).
 
 The factors come from a hedonic regression within communities (community fixed effects), so each
 one measures how the log unit price moves with area, floor band, building age, decoration and listing
@@ -20,6 +22,9 @@ from mortgage_cloud.valuation.sources import Listing
 MAX_COMPARABLES = 6
 AREA_RATIO_LIMIT = 1.8  # a comparable may be at most this many times larger or smaller than the subject
 RIDGE = 1.0
+# Characters of estate key a prefix sibling shares with the subject's. Three characters also join
+# brand or province prefixes (佳兆业, 湖南省), and 4 scored best in cross-validation (3, 4 and 5 tried).
+MIN_SHARED_PREFIX = 4
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class Comparable:
     adjustments: dict[str, float]  # factor name → multiplicative factor on the unit price
     adjusted_unit_price: float
     weight: float
+    relation: str = "community"  # community, or estate / prefix for a sibling community's listing
 
     def to_dict(self) -> dict:
         """Return the comparable as JSON-ready values."""
@@ -69,6 +75,7 @@ class Comparable:
             "adjustments": {name: round(value, 4) for name, value in self.adjustments.items()},
             "adjusted_unit_price": round(self.adjusted_unit_price),
             "weight": round(self.weight, 3),
+            "relation": self.relation,
         }
 
 
@@ -79,7 +86,7 @@ class ComparablesEstimate:
     log_unit_price: float
     spread: float
     comparables: list[Comparable]
-    level: str = "community"  # community, or estate when they come from the estate's other phases
+    level: str = "community"  # community, or estate / prefix when they come from sibling communities
 
 
 def fit_adjustments(listings: list[Listing]) -> Adjustments:
@@ -133,44 +140,85 @@ def _demean(x: np.ndarray, y: np.ndarray, groups: list[str]) -> tuple[np.ndarray
 
 
 class ComparablesIndex:
-    """The training listings grouped by community and by estate, kept in memory for fast look-ups."""
+    """The training listings grouped by community, and the communities grouped by district and estate key."""
 
     def __init__(self, listings: list[Listing]) -> None:
         self.by_community: dict[str, list[Listing]] = {}
-        self.by_estate: dict[tuple[str, str], list[Listing]] = {}
         for item in listings:
             self.by_community.setdefault(item.community, []).append(item)
-            self.by_estate.setdefault((item.district, estate_of(item.community)), []).append(item)
+        self._index_estates()
 
     def __setstate__(self, state: dict) -> None:
-        # Model files saved before the estate index existed are still loadable, so build it from the communities.
+        # Estate keys are rebuilt on load, so a model file saved with an older key rule uses the current one.
         self.__dict__.update(state)
-        if "by_estate" not in state:
-            self.by_estate = {}
-            for item in (listing for listings in self.by_community.values() for listing in listings):
-                self.by_estate.setdefault((item.district, estate_of(item.community)), []).append(item)
+        self._index_estates()
+
+    def _index_estates(self) -> None:
+        self.estates: dict[str, dict[str, list[str]]] = {}  # district → estate key → communities
+        for community, listings in self.by_community.items():
+            for district in dict.fromkeys(item.district for item in listings):
+                self.estates.setdefault(district, {}).setdefault(estate_of(community), []).append(community)
+        self.__dict__.pop("by_estate", None)
 
     def community_prices(self, community: str) -> list[float]:
         """Return the unit prices of the community's listings."""
         return [item.unit_price for item in self.by_community.get(community, [])]
 
+    def siblings(self, district: str, community: str) -> tuple[str, list[str]]:
+        """Return the relation (estate or prefix) and the sibling communities of a community in the same district.
+
+        Siblings of the same estate key come first. Without them, the siblings are the communities whose
+        estate key shares the longest prefix with the community's, if that prefix has at least
+        `MIN_SHARED_PREFIX` characters. No sibling returns ("", []).
+        """
+        key = estate_of(community)
+        estates = self.estates.get(district, {})
+        same_estate = [name for name in estates.get(key, []) if name != community]
+        if same_estate:
+            return "estate", same_estate
+
+        # The subject's own estate key contains no other community here, so the prefix search skips it.
+        longest, names = 0, []
+        for other, communities in estates.items():
+            shared = _shared_prefix_length(key, other) if other != key else 0
+            if shared > longest:
+                longest, names = shared, list(communities)
+            elif shared == longest:
+                names += communities
+        if longest < MIN_SHARED_PREFIX:
+            return "", []
+        return "prefix", names
+
     def estimate(self, subject: Subject, adjustments: Adjustments) -> ComparablesEstimate | None:
-        """Select the closest listings of the subject's community (else its estate) and return their adjusted estimate."""
+        """Select the closest listings of the subject's community (else its siblings') and return their adjusted estimate."""
         level = "community"
         candidates = _similar_area(self.by_community.get(subject.community, []), subject)
-        if not candidates and subject.community not in self.by_community:
-            level = "estate"
-            candidates = _similar_area(self.by_estate.get((subject.district, estate_of(subject.community)), []), subject)
+        if not candidates:
+            level, names = self.siblings(subject.district, subject.community)
+            for name in names:
+                candidates += _similar_area(self._district_listings(name, subject.district), subject)
         if not candidates:
             return None
 
         scored = sorted(candidates, key=lambda item: _distance(subject, item, adjustments))[:MAX_COMPARABLES]
-        comparables = [_adjust(subject, item, adjustments) for item in scored]
+        comparables = [_adjust(subject, item, adjustments, relation=level) for item in scored]
         logs = np.log([item.adjusted_unit_price for item in comparables])
         weights = np.array([item.weight for item in comparables])
         centre = float(np.average(logs, weights=weights))
         spread = float(math.sqrt(np.average((logs - centre) ** 2, weights=weights)))
         return ComparablesEstimate(log_unit_price=centre, spread=spread, comparables=comparables, level=level)
+
+    def _district_listings(self, community: str, district: str) -> list[Listing]:
+        return [item for item in self.by_community.get(community, []) if item.district == district]
+
+
+def _shared_prefix_length(first: str, second: str) -> int:
+    length = 0
+    for left, right in zip(first, second, strict=False):
+        if left != right:
+            break
+        length += 1
+    return length
 
 
 def _similar_area(listings: list[Listing], subject: Subject) -> list[Listing]:
@@ -196,7 +244,7 @@ def _target_month(subject: Subject, adjustments: Adjustments) -> float:
     return adjustments.reference_month if math.isnan(month) else min(month, adjustments.reference_month)
 
 
-def _adjust(subject: Subject, item: Listing, adjustments: Adjustments) -> Comparable:
+def _adjust(subject: Subject, item: Listing, adjustments: Adjustments, *, relation: str = "community") -> Comparable:
     factors: dict[str, float] = {"area": math.exp(adjustments.log_area * math.log(subject.area / item.area))}
     if subject.floor_band and item.floor_band:
         bands = adjustments.floor_band
@@ -225,4 +273,5 @@ def _adjust(subject: Subject, item: Listing, adjustments: Adjustments) -> Compar
         adjustments=factors,
         adjusted_unit_price=adjusted,
         weight=1.0 / (1.0 + 4.0 * _distance(subject, item, adjustments)),
+        relation=relation,
     )

@@ -86,6 +86,15 @@ def score_by_community(train: list[Listing], test: list[Listing], *, model: Valu
     return [_model_scores(name, model, listings) for name, listings in groups if listings]
 
 
+def score_by_basis(train: list[Listing], test: list[Listing], *, model: ValuationModel) -> list[Scores]:
+    """Score the model separately per basis of its estimates (comparables, blend, model, sibling_comparables, ...)."""
+    test = _drop_training_ids(train, test)
+    groups: dict[str, list[Listing]] = {}
+    for item in test:
+        groups.setdefault(model.predict(subject_of(item)).basis, []).append(item)
+    return [_model_scores(f"model, basis {name}", model, listings) for name, listings in sorted(groups.items())]
+
+
 def _drop_training_ids(train: list[Listing], test: list[Listing]) -> list[Listing]:
     train_ids = {item.source_listing_id for item in train}
     return [item for item in test if item.source_listing_id not in train_ids]

@@ -2,6 +2,7 @@
 
 import math
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -12,7 +13,17 @@ from mortgage_cloud.valuation.sources import Listing
 FLOOR_BANDS = {"低": 0, "中": 1, "高": 2}
 DECORATION_CODES = {"毛坯": 0, "简装": 1, "其他": 2, "精装": 3}
 BUILDING_TYPES = {"板楼": 0, "板塔结合": 1, "塔楼": 2, "平房": 3}
-ESTATE_SUFFIX = re.compile(r"(?:[·\-\s(（].*|[0-9一二三四五六七八九十]+期.*|(?:[A-Za-z]+\d*|\d+|[东南西北中])区.*)$")
+# An estate's phases, zones and buildings share its name and differ by a suffix, and the first suffix
+# found ends the estate name: 一期/3期, A区/C2区/2区/一区/东区/甲区, 一片/2片区, 5栋/5幢/5号楼.
+ESTATE_SUFFIX = re.compile(
+    r"(?:(?:\d+|[一二三四五六七八九十]+)期"
+    r"|(?:[A-Z]+\d*|\d+|[一二三四五六七八九十]+|[东南西北中甲乙丙丁])区"
+    r"|(?:\d+|[一二三四五六七八九十]+)片"
+    r"|\d+(?:栋|幢|号楼)"
+    r").*$"
+)
+# After NFKC, a separator starts a section name (八方小区·A区, 凤凰城(三期)紫云府), so the estate name ends before it.
+SECTION_SEPARATOR = re.compile(r"[·•・\-—_\s(\[【].*$")
 
 
 @dataclass(frozen=True)
@@ -40,9 +51,14 @@ class Subject:
 
 
 def estate_of(community: str) -> str:
-    """Return the estate a community belongs to: its name without phase or section suffixes (二期, B区, ·北苑)."""
-    stem = ESTATE_SUFFIX.sub("", community)
-    return stem if len(stem) >= 2 else community
+    """Return the estate key of a community: its name without phase, zone or building suffixes (二期, B区, ·北苑).
+
+    The key is NFKC-normalised and upper-cased, so full-width letters, digits and brackets match
+    their ASCII forms. A name that would shrink below two characters is kept whole.
+    """
+    name = unicodedata.normalize("NFKC", community).strip().upper()
+    stem = ESTATE_SUFFIX.sub("", SECTION_SEPARATOR.sub("", name))
+    return stem if len(stem) >= 2 else name
 
 
 def subject_of(listing: Listing) -> Subject:

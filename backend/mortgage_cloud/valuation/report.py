@@ -83,7 +83,10 @@ def _write_docx(valuation: Valuation, path: Path, community_prices: list[float])
     if valuation.comparables:
         siblings = sorted({item["community"] for item in valuation.comparables} - {subject["community"]})
         if siblings:
-            _paragraph(document, f"训练数据中没有该小区的挂牌房源，可比案例取自同区县同一楼盘的其他分期或片区：{'、'.join(siblings)}。")
+            # Comparables stored before the relation field existed came from the estate's other phases only.
+            relation = valuation.comparables[0].get("relation", "estate")
+            kind = "名称前缀相同的小区" if relation == "prefix" else "同一楼盘的其他分期或片区"
+            _paragraph(document, f"该小区没有面积相近的挂牌房源，可比案例取自同区县{kind}：{'、'.join(siblings)}。")
         _paragraph(document, "修正系数为乘数：可比案例单价依次乘以面积、楼层、楼龄、装修和挂牌时间系数，得到修正后单价（元/平方米）；“-”表示缺少该项信息，不作修正。")
         header = ["房源编号", "面积㎡", "楼层", "建成", "装修", "挂牌日期", "挂牌单价", *FACTOR_NAMES.values(), "修正后单价"]
         _table(document, header, [_comparable_row(item) for item in valuation.comparables], font_size=7.5)

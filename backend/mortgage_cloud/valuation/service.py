@@ -156,10 +156,14 @@ async def value_property(
             "comparables_weight": round(prediction.comparables_weight, 4),
             "model_unit_price": round(prediction.model_unit_price),
             "comparables_unit_price": round(prediction.comparables_unit_price) if prediction.comparables_unit_price else None,
+            "comparables_source": prediction.comparables_source,
+            "basis": prediction.basis,
         },
         model_version=result.model_version,
     )
-    log.info("property valued", extra={"valuation_id": str(valuation.id), "grade": prediction.grade, "method": prediction.method})
+    log.info("property valued", extra={
+        "valuation_id": str(valuation.id), "grade": prediction.grade, "method": prediction.method, "basis": prediction.basis,
+    })
     return valuation
 
 
