@@ -64,6 +64,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "description": "无需签名。返回当前及仍在有效期内的旧证书和签发它们的平台根证书，用于校验响应和 Webhook 的签名。",
     },
     "GET /bank/v1/institution": {"summary": "查询本机构信息及已登记证书"},
+    "POST /bank/v1/institution/webhook-url": {"summary": "修改本机构的回调地址（主管）"},
     "POST /bank/v1/property-queries": {
         "summary": "按委托查询协议查询借款人名下不动产",
         "body": {"type": "object", "required": ["consent_id"],

@@ -227,6 +227,19 @@ async def set_institution_status(*, institution_id: str | uuid.UUID, status: str
     return institution
 
 
+async def set_webhook_url(*, institution_id: str | uuid.UUID, webhook_url: str | None) -> Institution:
+    """Change where the institution's webhooks go, or stop new events with None.
+
+    Deliveries read the URL when they run, so pending retries go to the new URL.
+    """
+    institution = await _institution(institution_id)
+    institution.webhook_url = _checked_webhook_url(webhook_url)
+    await institution.save(update_fields=["webhook_url"])
+    log.info("institution webhook url changed", extra={"institution_id": str(institution.id),
+                                                       "has_webhook_url": institution.webhook_url is not None})
+    return institution
+
+
 async def list_institutions() -> list[Institution]:
     """Return every institution, oldest first, with its certificates prefetched."""
     return await Institution.all().order_by("created_at").prefetch_related("certificates")
