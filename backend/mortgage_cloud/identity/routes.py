@@ -12,9 +12,9 @@ from sanic.response import HTTPResponse, json
 from mortgage_cloud.errors import AuthenticationRequired, field_error
 from mortgage_cloud.http import json_body
 from mortgage_cloud.identity import login, service
-from mortgage_cloud.identity.auth import borrower_required
+from mortgage_cloud.identity.auth import bearer_token, borrower_required
 from mortgage_cloud.identity.models import Borrower
-from mortgage_cloud.identity.sessions import create_session, end_session
+from mortgage_cloud.identity.sessions import create_session, end_session, move_session
 from mortgage_cloud.identity.wechat import oauth_client
 from mortgage_cloud.infra.runtime import runtime
 
@@ -107,6 +107,8 @@ async def post_face_verification(request: Request) -> HTTPResponse:
     image = _face_image(body.get("image_base64"))
     verification = await service.verify_face(borrower=request.ctx.borrower, image=image,
                                              purpose=str(body.get("purpose") or ""))
+    if verification.borrower_id != request.ctx.borrower.id:
+        await move_session(bearer_token(request), borrower_id=verification.borrower_id)
     return json({"verification_id": str(verification.id), "passed": verification.passed,
                  "liveness_passed": verification.liveness_passed,
                  "valid_until": _valid_until(verification) if verification.passed else None}, status=201)

@@ -8,6 +8,7 @@ from typing import Any
 
 from mortgage_cloud.errors import AppError, Conflict, ProviderUnavailable, field_error
 from mortgage_cloud.identifiers import normalize_id_number
+from mortgage_cloud.identity.branch_claim import branch_borrower, claim_branch_borrower
 from mortgage_cloud.identity.face import BaiduFaceVerifier, FacePhotoUnusable, FaceResult, FaceVerifier
 from mortgage_cloud.identity.models import Borrower, FaceVerification
 from mortgage_cloud.infra import pii
@@ -58,8 +59,10 @@ async def update_identity(*, borrower: Borrower, name: str, id_number: str, phon
 
     if borrower.identity_verified_at is not None and (id_hash != borrower.id_hash or name != borrower.name):
         raise Conflict("实名信息已通过人脸核验，不能再修改姓名或身份证号码。", code="IDENTITY_LOCKED")
-    other = await Borrower.filter(id_hash=id_hash).exclude(id=borrower.id).exists()
-    if other:
+    others = await Borrower.filter(id_hash=id_hash).exclude(id=borrower.id).count()
+    branch = await branch_borrower(id_hash=id_hash, other_than=borrower)
+    # A record a bank branch registered is joined to this login after the face check, see branch_claim.
+    if others > (1 if branch is not None else 0):
         raise Conflict("该身份证号码已绑定其他微信账号，请用原微信账号登录，或联系客服处理。",
                        code="ID_NUMBER_TAKEN", field="id_number")
 
@@ -120,6 +123,8 @@ async def verify_face(*, borrower: Borrower, image: bytes, purpose: str) -> Face
     if result.passed and borrower.identity_verified_at is None:
         borrower.identity_verified_at = verification.created_at
         await borrower.save(update_fields=["identity_verified_at"])
+        claimed = await claim_branch_borrower(borrower)
+        verification.borrower_id = claimed.id
     return verification
 
 

@@ -34,3 +34,8 @@ async def session_borrower_id(token: str) -> uuid.UUID | None:
 async def end_session(token: str) -> None:
     """End a session; an unknown token is ignored."""
     await runtime().cache.delete(_key(token))
+
+
+async def move_session(token: str, *, borrower_id: uuid.UUID | str) -> None:
+    """Point a live session at another borrower, for a login joined to the record a bank branch made."""
+    await runtime().cache.set(_key(token), str(borrower_id), ttl=SESSION_TTL_SECONDS)
