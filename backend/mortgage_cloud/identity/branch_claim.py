@@ -27,8 +27,9 @@ async def branch_borrower(*, id_hash: str, other_than: Borrower) -> Borrower | N
 async def claim_branch_borrower(borrower: Borrower) -> Borrower:
     """Move the WeChat login of a newly face-verified borrower onto the branch record of the same person.
 
-    Return the branch record, or `borrower` itself when no branch registered its ID number. Only a borrower verified for the first time is moved, so it has no consent, application
-    or signature of its own yet, and its row is deleted once its accounts and face checks have moved.
+    Return the branch record, or `borrower` itself when no branch registered its ID number. Only a
+    borrower verified for the first time is moved, so it has no consent, application or signature of
+    its own yet, and its row is deleted once its accounts and face checks have moved.
     """
     branch = await branch_borrower(id_hash=borrower.id_hash, other_than=borrower)
     if branch is None:
