@@ -63,6 +63,7 @@ def _register_blueprints(app: Sanic) -> None:
     from mortgage_cloud.review.admin_routes import bp as registry_staff_admin_bp
     from mortgage_cloud.review.console_routes import bp as registry_console_page_bp
     from mortgage_cloud.review.document_routes import bp as registry_staff_documents_bp
+    from mortgage_cloud.review.institution_routes import bp as registry_staff_institutions_bp
     from mortgage_cloud.review.routes import bp as registry_staff_bp
     from mortgage_cloud.review.unit_routes import bp as registry_staff_units_bp
     from mortgage_cloud.statistics.routes import bp as registry_statistics_bp
@@ -74,7 +75,7 @@ def _register_blueprints(app: Sanic) -> None:
                       bank_kiosk_bp, kiosk_bp, kiosk_page_bp, registry_staff_admin_bp,
                       console_auth_bp, console_applications_bp, console_valuations_bp, console_page_bp,
                       registry_staff_units_bp, registry_statistics_bp, registry_console_page_bp,
-                      registry_staff_documents_bp):
+                      registry_staff_documents_bp, registry_staff_institutions_bp):
         app.blueprint(blueprint)
 
     install_response_signing(app)
