@@ -5,7 +5,7 @@ it needs in `bank_required(role=...)`. A request without `Mc-Officer-Id` comes f
 own loan system and acts as its system account, which has every right.
 
 The request signature does not cover `Mc-Officer-Id`, so the header is the institution's own
-statement of who acts: whoever holds the institution's signing key can name any of its officers.
+statement of who acts. A holder of the institution's signing key can name any of its officers.
 """
 
 import logging

@@ -33,7 +33,7 @@ QUALITY_CONTROL = "NORMAL"
 LIVENESS_FAILED = {223120}
 DECISION_CODES = LIVENESS_FAILED | {222351, 222355, 222356, 222360}
 # Codes for a photo the provider could not judge (no face, unreadable, covered, blurred, badly lit, cut off).
-# Nobody was identified, so the borrower is asked to take the photo again and the attempt is not a failure.
+# The provider identified no one, so the borrower is asked to take the photo again and the attempt is not a failure.
 RETAKE_CODES = {222202, 222203, 223113, 223114, 223115, 223116}
 
 

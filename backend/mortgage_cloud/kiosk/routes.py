@@ -45,11 +45,12 @@ async def post_face_check(request: Request) -> HTTPResponse:
 @kiosk_required
 async def post_consent(request: Request) -> HTTPResponse:
     """Grant the session's institution a lookup consent after a fresh face check at this kiosk."""
-    shown = json_body(request).get("agreement_sha256")
-    if shown is not None and not isinstance(shown, str):
+    previewed_sha256 = json_body(request).get("agreement_sha256")
+    if previewed_sha256 is not None and not isinstance(previewed_sha256, str):
         raise field_error("agreement_sha256", "agreement_sha256 须为页面所示协议文本的 SHA-256 十六进制摘要。")
-    consent, text = await steps.grant_consent(session=request.ctx.kiosk_session, shown_sha256=shown,
-                                              client=request.ctx.client)
+    consent, text = await steps.grant_consent(
+        session=request.ctx.kiosk_session, shown_sha256=previewed_sha256, client=request.ctx.client
+    )
     return json({"consent_id": str(consent.id), "expires_at": consent.expires_at.isoformat(),
                  "agreement_version": consent.agreement_version, "agreement_sha256": consent.agreement_sha256,
                  "agreement_text": text}, status=201)

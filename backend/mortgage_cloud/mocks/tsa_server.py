@@ -3,9 +3,9 @@
 `POST /` takes an `application/timestamp-query` body and returns an `application/timestamp-reply`
 (RFC 3161 section 3.4). The TSA certificate comes from the mock's own test CA, served at
 `GET /mock/ca.pem`, so the platform must be configured to trust that CA for timestamps.
-`POST /mock/failures` makes the next requests fail, optionally after a few normal replies: a timeout,
-an HTTP 500, a body that is not a reply, a rejection, or a token for another request (other nonce or
-imprint) or from an untrusted TSA.
+`POST /mock/failures` makes the next requests fail, optionally after a few normal replies. A failure is
+a timeout, an HTTP 500, a body that is not a reply, or a rejection. It may also be a token made for
+another request (other nonce or imprint) or signed by an untrusted TSA.
 """
 
 import asyncio

@@ -1,6 +1,6 @@
 // Signing: a fresh face check, then a handwritten signature on a 2d canvas sent to the platform as PNG.
 // The page loads the latest signing face check from the platform, so a borrower who just passed one on
-// the face page goes straight to the signature and sees until when the check is valid.
+// the face page goes straight to the signature, with the time until which the check is valid.
 
 const api = require('../../utils/client');
 const { faceHint } = require('../../utils/face');
