@@ -12,6 +12,8 @@ from mortgage_cloud.documents.render import (
     DOCUMENT_KINDS,
     DocumentDataMissing,
     extract_document_data,
+    page_count,
+
     render_documents,
     render_preview_pages,
     signature_box,
@@ -139,3 +141,15 @@ async def test_preview_pages_are_png(rendered: dict[str, bytes]):
     pages = await render_preview_pages(rendered["mortgage_contract"], dpi=60)
     assert len(pages) == len(pypdfium2.PdfDocument(rendered["mortgage_contract"]))
     assert all(page.startswith(b"\x89PNG\r\n\x1a\n") for page in pages)
+
+
+async def test_preview_pages_concurrent_renders_are_png(rendered: dict[str, bytes]):
+    # PDFium crashes the process when two threads call it at once, so this fails by crashing without the lock.
+    documents = [rendered[kind] for kind in DOCUMENT_KINDS] * 8
+    results = await asyncio.gather(*[render_preview_pages(pdf) for pdf in documents])
+    assert all(page.startswith(b"\x89PNG\r\n\x1a\n") for pages in results for page in pages)
+
+
+def test_page_count_matches_pdfium(rendered: dict[str, bytes]):
+    pdf = rendered["mortgage_contract"]
+    assert page_count(pdf) == len(pypdfium2.PdfDocument(pdf))

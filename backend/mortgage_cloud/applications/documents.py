@@ -90,7 +90,7 @@ def canonical_json(data: dict[str, Any]) -> str:
 
 async def generate_documents(*, application: Application, actor: str) -> list[ApplicationDocument]:
     """Render the contract, application form and power of attorney and move the draft to documents_ready."""
-    from mortgage_cloud.documents.render import render_documents
+    from mortgage_cloud.documents.render import page_count, render_documents
 
     if application.state not in (State.DRAFT, State.DOCUMENTS_READY):
         raise Conflict("文件签署开始后不能重新生成。", code="DOCUMENTS_LOCKED")
@@ -105,7 +105,7 @@ async def generate_documents(*, application: Application, actor: str) -> list[Ap
         digest = await runtime().storage.put(key, rendered[kind])
         document, _ = await ApplicationDocument.update_or_create(
             application_id=application.id, kind=kind,
-            defaults={"storage_key": key, "sha256": digest, "signature_count": 0, "page_count": _page_count(rendered[kind])},
+            defaults={"storage_key": key, "sha256": digest, "signature_count": 0, "page_count": page_count(rendered[kind])},
         )
         documents.append(document)
 
@@ -114,13 +114,3 @@ async def generate_documents(*, application: Application, actor: str) -> list[Ap
                      actor=actor, document_data=data_dict, document_data_sha256=document_sha)
     log.info("documents generated", extra={"application_id": str(application.id)})
     return documents
-
-
-def _page_count(pdf: bytes) -> int:
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        return len(document)
-    finally:
-        document.close()

@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import weakref
 from pathlib import Path
 
@@ -36,6 +37,10 @@ DATA_FILE_NAME = "document-data.json"
 SOFFICE = os.environ.get("MC_SOFFICE", "soffice")
 SOFFICE_TIMEOUT_SECONDS = 120
 PROFILE_POOL_SIZE = 2
+
+# PDFium is not thread-safe, not even across different documents: two threads inside it at once can
+# crash the process. Every use of pypdfium2 takes this lock.
+_pdfium_lock = threading.Lock()
 
 _pools: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Queue[Path]]" = weakref.WeakKeyDictionary()
 
@@ -130,16 +135,29 @@ async def render_preview_pages(pdf: bytes, *, dpi: int = 110) -> list[bytes]:
 def _render_pages(pdf: bytes, dpi: int) -> list[bytes]:
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(pdf)
+    with _pdfium_lock:
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            return [_page_png(page, dpi) for page in document]
+        finally:
+            document.close()
+
+
+def _page_png(page, dpi: int) -> bytes:
+    buffer = io.BytesIO()
+    bitmap = page.render(scale=dpi / 72)
     try:
-        images = []
-        for page in document:
-            buffer = io.BytesIO()
-            page.render(scale=dpi / 72).to_pil().save(buffer, format="PNG", optimize=False)
-            images.append(buffer.getvalue())
-        return images
+        bitmap.to_pil().save(buffer, format="PNG", optimize=False)
     finally:
-        document.close()
+        bitmap.close()
+        page.close()
+    return buffer.getvalue()
+
+
+def page_count(pdf: bytes) -> int:
+    """Return the number of pages, read from the page tree (no PDFium, so safe on any thread)."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    return int(reader.root["/Pages"]["/Count"])
 
 
 def _fill_templates(context: dict, folder: Path) -> list[Path]:
