@@ -38,8 +38,8 @@ SOFFICE = os.environ.get("MC_SOFFICE", "soffice")
 SOFFICE_TIMEOUT_SECONDS = 120
 PROFILE_POOL_SIZE = 2
 
-# PDFium is not thread-safe, not even across different documents: two threads inside it at once can
-# crash the process. Every use of pypdfium2 takes this lock.
+# PDFium is not thread-safe, even across different documents (pypdfium2's Python API guide), and two
+# threads inside it at once crash the process. Every use of pypdfium2 takes this lock.
 _pdfium_lock = threading.Lock()
 
 _pools: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Queue[Path]]" = weakref.WeakKeyDictionary()
