@@ -53,6 +53,7 @@ def _register_blueprints(app: Sanic) -> None:
     from mortgage_cloud.console.page_routes import bp as console_page_bp
     from mortgage_cloud.console.routes import bp as console_applications_bp
     from mortgage_cloud.console.valuation_routes import bp as console_valuations_bp
+    from mortgage_cloud.h5 import common_bp as h5_common_bp
     from mortgage_cloud.health import bp as health_bp
     from mortgage_cloud.identity.callback import set_status_reply_provider
     from mortgage_cloud.identity.callback_routes import bp as wechat_callback_bp
@@ -75,7 +76,7 @@ def _register_blueprints(app: Sanic) -> None:
                       bank_kiosk_bp, kiosk_bp, kiosk_page_bp, registry_staff_admin_bp,
                       console_auth_bp, console_applications_bp, console_valuations_bp, console_page_bp,
                       registry_staff_units_bp, registry_statistics_bp, registry_console_page_bp,
-                      registry_staff_documents_bp, registry_staff_institutions_bp):
+                      registry_staff_documents_bp, registry_staff_institutions_bp, h5_common_bp):
         app.blueprint(blueprint)
 
     install_response_signing(app)

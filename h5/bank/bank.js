@@ -32,69 +32,20 @@ const state = {
 
 const $ = (id) => document.getElementById(id);
 
-class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
 // --- server calls -------------------------------------------------------------------------------
 
-async function api(method, path, body) {
-  const headers = { "Authorization": `Bearer ${sessionStorage.getItem(TOKEN_KEY) || ""}` };
-  const options = { method, headers };
-  if (body !== undefined) {
-    headers["Content-Type"] = "application/json";
-    options.body = JSON.stringify(body);
-  }
+const api = createApiClient({
+  base: API,
+  tokenKey: TOKEN_KEY,
+  loginPaths: ["/login", "/first-login"],
+  onSessionExpired: () => endSession("登录已失效，请重新登录。"),
+});
 
-  let response;
-  try {
-    response = await fetch(API + path, options);
-  } catch (error) {
-    throw new ApiError(0, "NETWORK_ERROR", "网络连接失败，请检查网络后重试。");
-  }
-  if (response.ok) {
-    return (response.headers.get("Content-Type") || "").startsWith("application/json") ? response.json() : response.blob();
-  }
-
-  let payload = {};
-  try {
-    payload = await response.json();
-  } catch (error) {
-    payload = {};
-  }
-  const failure = new ApiError(response.status, payload.code || "HTTP_ERROR",
-                               payload.message || `请求失败（HTTP ${response.status}），请稍后重试。`);
-  if (response.status === 401 && !path.endsWith("login")) {
-    endSession("登录已失效，请重新登录。");
-  }
-  throw failure;
-}
-
-// Download a file through fetch, because the Authorization header cannot ride on a plain link.
 async function download(path, filename) {
-  const blob = await api("GET", path);
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  saveBlob(await api("GET", path), filename);
 }
 
 // --- small helpers ------------------------------------------------------------------------------
-
-function showMessage(text, kind = "error") {
-  const box = $("message");
-  box.textContent = text;
-  box.className = `message ${kind}`;
-  box.hidden = !text;
-}
 
 function clearMessage() {
   showMessage("");
@@ -138,7 +89,7 @@ async function withButton(button, action) {
   try {
     await action();
   } catch (error) {
-    showMessage(error.message || "操作失败，请稍后重试。");
+    showError(error);
   } finally {
     button.disabled = false;
   }
@@ -190,7 +141,7 @@ async function route() {
       await loadList();
     }
   } catch (error) {
-    showMessage(error.message);
+    showError(error);
   }
 }
 
@@ -357,7 +308,7 @@ async function startNewApplication() {
 
 async function queryProperties() {
   if (!state.consentId) {
-    showMessage("请先选择一条查询授权。");
+    showMessage("请先选择一条查询授权。", "error");
     return;
   }
   await withButton($("query-submit"), async () => {
@@ -424,7 +375,7 @@ function loanBody() {
 async function createApplication(event) {
   event.preventDefault();
   if (!state.consentId || !state.unitNo) {
-    showMessage("请先选择查询授权和要抵押的不动产。");
+    showMessage("请先选择查询授权和要抵押的不动产。", "error");
     return;
   }
   await withButton($("create-submit"), async () => {
@@ -662,9 +613,8 @@ async function loadStatistics() {
   $("stats-proof-median").textContent = formatSeconds(answer.submit_to_proof.median_seconds);
 
   const volume = answer.volume.map((item) => ({ label: item.date.slice(5), value: item.submitted }));
-  window.Charts.drawColumnChart($("chart-volume"), volume, { title: "每日提交量",
-                                                             labelEvery: Math.ceil(volume.length / 10) });
-  window.Charts.drawBarChart($("chart-outcomes"), [
+  Charts.columns($("chart-volume"), volume, { title: "每日提交量", labelEvery: Math.ceil(volume.length / 10) });
+  Charts.bars($("chart-outcomes"), [
     { label: "自动办结归档", value: outcomes.archived_automatically },
     { label: "人工审核后归档", value: outcomes.archived_after_review },
     { label: "不予登记", value: outcomes.rejected },
@@ -672,9 +622,8 @@ async function loadStatistics() {
     { label: "已撤回", value: outcomes.withdrawn },
     { label: "办理中", value: outcomes.in_progress },
   ], { title: "办理结果" });
-  window.Charts.drawBarChart($("chart-steps"),
-                             answer.steps.map((item) => ({ label: item.label, value: item.median_seconds })),
-                             { title: "各环节耗时中位数", formatValue: formatSeconds });
+  Charts.bars($("chart-steps"), answer.steps.map((item) => ({ label: item.label, value: item.median_seconds })),
+              { title: "各环节耗时中位数", formatValue: formatSeconds });
   showCodes($("stats-review-codes"), answer.review_codes);
   showCodes($("stats-rejection-codes"), answer.rejection_codes);
 }
@@ -694,20 +643,20 @@ function bindEvents() {
   $("search-form").addEventListener("submit", (event) => {
     event.preventDefault();
     state.listPage = 1;
-    loadList().catch((error) => showMessage(error.message));
+    loadList().catch(showError);
   });
   $("search-reset").addEventListener("click", () => {
     $("search-form").reset();
     state.listPage = 1;
-    loadList().catch((error) => showMessage(error.message));
+    loadList().catch(showError);
   });
   $("page-prev").addEventListener("click", () => {
     state.listPage = Math.max(1, state.listPage - 1);
-    loadList().catch((error) => showMessage(error.message));
+    loadList().catch(showError);
   });
   $("page-next").addEventListener("click", () => {
     state.listPage += 1;
-    loadList().catch((error) => showMessage(error.message));
+    loadList().catch(showError);
   });
 
   $("query-submit").addEventListener("click", queryProperties);
@@ -735,7 +684,7 @@ function bindEvents() {
   $("val-report-docx").addEventListener("click", () => withButton($("val-report-docx"), () => download(
     `/valuations/${state.valuation.id}/report/docx`, `valuation-${state.valuation.id}.docx`)));
 
-  $("stats-days").addEventListener("change", () => loadStatistics().catch((error) => showMessage(error.message)));
+  $("stats-days").addEventListener("change", () => loadStatistics().catch(showError));
 }
 
 document.addEventListener("DOMContentLoaded", () => {

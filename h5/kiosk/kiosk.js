@@ -30,57 +30,20 @@ const state = {
 
 const $ = (id) => document.getElementById(id);
 
-class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-async function api(method, path, body) {
-  const headers = {
-    "Authorization": `Bearer ${sessionStorage.getItem(TOKEN_KEY) || ""}`,
-    "Mc-Device-Id": localStorage.getItem(DEVICE_KEY) || "",
-  };
-  const options = { method, headers };
-  if (body !== undefined) {
-    headers["Content-Type"] = "application/json";
-    options.body = JSON.stringify(body);
-  }
-
-  let response;
-  try {
-    response = await fetch(API + path, options);
-  } catch (error) {
-    throw new ApiError(0, "NETWORK_ERROR", "网络连接失败，请检查设备网络后重试。");
-  }
-  if (response.ok) {
-    return (response.headers.get("Content-Type") || "").startsWith("application/json") ? response.json() : response.blob();
-  }
-
-  let payload = {};
-  try {
-    payload = await response.json();
-  } catch (error) {
-    payload = {};
-  }
-  throw new ApiError(response.status, payload.code || "HTTP_ERROR", payload.message || "请求失败，请稍后重试。");
-}
-
-function showMessage(text, kind = "info") {
-  const message = $("message");
-  message.textContent = text;
-  message.className = `message ${kind}`;
-  message.hidden = !text;
-}
+// The kiosk has no login view, so the client gets no 401 callback. handleError ends the view on ENDING_CODES instead.
+const api = createApiClient({
+  base: API,
+  tokenKey: TOKEN_KEY,
+  extraHeaders: () => ({ "Mc-Device-Id": localStorage.getItem(DEVICE_KEY) || "" }),
+  networkMessage: "网络连接失败，请检查设备网络后重试。",
+});
 
 function handleError(error) {
   if (error instanceof ApiError && ENDING_CODES.has(error.code)) {
     endView(error.message);
     return;
   }
-  showMessage(error.message || "操作失败，请稍后重试。", "error");
+  showError(error);
 }
 
 function show(step) {

@@ -20,57 +20,9 @@ const state = { staff: null, queuePage: 1, accountsPage: 1, reviewId: null };
 
 const $ = (id) => document.getElementById(id);
 
-class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-async function api(method, path, body) {
-  const headers = { "Authorization": `Bearer ${sessionStorage.getItem(TOKEN_KEY) || ""}` };
-  const options = { method, headers };
-  if (body !== undefined) {
-    headers["Content-Type"] = "application/json";
-    options.body = JSON.stringify(body);
-  }
-
-  let response;
-  try {
-    response = await fetch(API + path, options);
-  } catch (error) {
-    throw new ApiError(0, "NETWORK_ERROR", "网络连接失败，请检查网络后重试。");
-  }
-  let payload = {};
-  try {
-    payload = await response.json();
-  } catch (error) {
-    payload = {};
-  }
-  if (response.ok) {
-    return payload;
-  }
-  if (response.status === 401 && path !== "/login") {
-    sessionStorage.removeItem(TOKEN_KEY);
-    state.staff = null;
-    show("login");
-  }
-  throw new ApiError(response.status, payload.code || "HTTP_ERROR", payload.message || "请求失败，请稍后重试。");
-}
+const api = createApiClient({ base: API, tokenKey: TOKEN_KEY, loginPaths: ["/login"], onSessionExpired: endSession });
 
 // --- Small DOM helpers ---------------------------------------------------------------------------
-
-function say(text, kind) {
-  const message = $("message");
-  message.textContent = text;
-  message.className = `message ${kind || "info"}`;
-  message.hidden = !text;
-}
-
-function sayError(error) {
-  say(error.message || "操作失败，请稍后重试。", "error");
-}
 
 function cell(row, text) {
   const td = document.createElement("td");
@@ -137,7 +89,7 @@ function show(view) {
 }
 
 async function route() {
-  say("");
+  showMessage("");
   if (!sessionStorage.getItem(TOKEN_KEY)) {
     show("login");
     return;
@@ -165,7 +117,7 @@ async function route() {
       await loadQueue();
     }
   } catch (error) {
-    sayError(error);
+    showError(error);
   }
 }
 
@@ -178,7 +130,7 @@ async function logIn(event) {
     state.staff = null;
     await route();
   } catch (error) {
-    sayError(error);
+    showError(error);
   }
 }
 
@@ -188,10 +140,14 @@ async function logOut() {
   } catch (error) {
     // The session may already have expired, which ends it just the same.
   }
+  endSession();
+  showMessage("您已退出登录。");
+}
+
+function endSession() {
   sessionStorage.removeItem(TOKEN_KEY);
   state.staff = null;
   show("login");
-  say("您已退出登录。");
 }
 
 // --- The manual-review queue and one application ------------------------------------------------
@@ -243,22 +199,12 @@ function renderDocuments(documents) {
   }
 }
 
-// The PDF needs the Authorization header, so it is fetched here and saved from a blob: address.
 async function downloadDocument(kind) {
   try {
-    const response = await fetch(`${API}/reviews/${encodeURIComponent(state.reviewId)}/documents/${kind}/pdf`,
-      { headers: { "Authorization": `Bearer ${sessionStorage.getItem(TOKEN_KEY) || ""}` } });
-    if (!response.ok) {
-      throw new ApiError(response.status, "DOCUMENT_DOWNLOAD_FAILED", "文件下载失败，请刷新后重试。");
-    }
-    const address = URL.createObjectURL(await response.blob());
-    const link = Object.assign(document.createElement("a"), { href: address, download: `${kind}.pdf` });
-    document.body.appendChild(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(address), 60_000);
+    saveBlob(await api("GET", `/reviews/${encodeURIComponent(state.reviewId)}/documents/${kind}/pdf`), `${kind}.pdf`);
   } catch (error) {
-    sayError(error.status === undefined ? new ApiError(0, "NETWORK_ERROR", "网络连接失败，请检查网络后重试。") : error);
+    showError(error.status > 0 ? new ApiError(error.status, "DOCUMENT_DOWNLOAD_FAILED", "文件下载失败，请刷新后重试。")
+                               : error);
   }
 }
 
@@ -318,9 +264,9 @@ async function decide(action, body) {
   try {
     const view = await api("POST", `/reviews/${encodeURIComponent(state.reviewId)}/${action}`, body);
     renderReview(view);
-    say(action === "approve" ? "已审核通过，申请将自动继续办理。" : "已作出不予登记的决定，申请人将看到您填写的理由。", "ok");
+    showMessage(action === "approve" ? "已审核通过，申请将自动继续办理。" : "已作出不予登记的决定，申请人将看到您填写的理由。", "ok");
   } catch (error) {
-    sayError(error);
+    showError(error);
   }
 }
 
@@ -333,7 +279,7 @@ function reject(event) {
   event.preventDefault();
   const reason = $("reject-reason").value.trim();
   if (!reason) {
-    say("请填写不予登记的理由，申请人将在办理进度中看到它。", "error");
+    showMessage("请填写不予登记的理由，申请人将在办理进度中看到它。", "error");
     $("reject-reason").focus();
     return;
   }
@@ -344,17 +290,17 @@ function reject(event) {
 
 async function lookUpUnit(event) {
   event.preventDefault();
-  say("");
+  showMessage("");
   $("unit-result").hidden = true;
   const unitNo = $("unit-no").value.replace(/\s+/g, "").toUpperCase();
   if (unitNo.length !== 28) {
-    say(`不动产单元号应为 28 位，您输入了 ${unitNo.length} 位，请核对。`, "error");
+    showMessage(`不动产单元号应为 28 位，您输入了 ${unitNo.length} 位，请核对。`, "error");
     return;
   }
   try {
     renderUnit(await api("GET", `/units/${encodeURIComponent(unitNo)}`));
   } catch (error) {
-    sayError(error);
+    showError(error);
   }
 }
 
@@ -452,18 +398,18 @@ function renderStatistics(result) {
     cards.appendChild(card);
   }
 
-  Charts.verticalBars($("chart-volume"), result.volume.map((day) => ({ label: day.date.slice(5), value: day.submitted })),
-    "每日申请量");
-  Charts.shareBar($("chart-outcomes"), [
+  Charts.columns($("chart-volume"), result.volume.map((day) => ({ label: day.date.slice(5), value: day.submitted })),
+    { title: "每日申请量" });
+  Charts.shares($("chart-outcomes"), [
     { label: "自动办结", value: outcomes.archived_automatically, kind: "auto" },
     { label: "人工审核后办结", value: outcomes.archived_after_review, kind: "review" },
     { label: "不予登记", value: outcomes.rejected, kind: "rejected" },
     { label: "等待人工审核", value: outcomes.waiting_review, kind: "waiting" },
     { label: "办理中", value: outcomes.in_progress, kind: "progress" },
-  ], `自动通过率 ${rate}`);
-  Charts.horizontalBars($("chart-steps"), result.steps.map((step) => ({
+  ], { title: `自动通过率 ${rate}` });
+  Charts.bars($("chart-steps"), result.steps.map((step) => ({
     label: step.label, value: step.median_seconds, note: `P95 ${formatSeconds(step.p95_seconds)}，${step.count} 件` })),
-  "各环节用时中位数", formatSeconds);
+  { title: "各环节用时中位数", formatValue: formatSeconds });
 
   fillRows("stats-review-codes", result.review_codes, 3, "期间内没有转人工的申请。",
     (item) => [item.code, item.message, item.count]);
@@ -474,11 +420,11 @@ function renderStatistics(result) {
 
 async function submitStatistics(event) {
   event.preventDefault();
-  say("");
+  showMessage("");
   try {
     await loadStatistics();
   } catch (error) {
-    sayError(error);
+    showError(error);
   }
 }
 
@@ -517,10 +463,10 @@ function accountButton(text, action) {
   button.addEventListener("click", async () => {
     try {
       await action();
-      say("账号已更新。", "ok");
+      showMessage("账号已更新。", "ok");
       await loadAccounts();
     } catch (error) {
-      sayError(error);
+      showError(error);
     }
   });
   return button;
@@ -537,7 +483,7 @@ async function createAccount(event) {
     $("account-form").reset();
     await loadAccounts();
   } catch (error) {
-    sayError(error);
+    showError(error);
   }
 }
 
@@ -554,7 +500,7 @@ function turnPage(kind, delta) {
         await loadAccounts();
       }
     } catch (error) {
-      sayError(error);
+      showError(error);
     }
   };
 }

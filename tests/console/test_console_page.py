@@ -159,3 +159,15 @@ async def test_console_page_security_headers(client):
     response = await client.get("/h5/bank/")
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_console_page_expired_session_returns_to_login(browser_page, server_url, make_officer):
+    page, officer = browser_page, await make_officer()
+    await log_in_on_page(page, server_url, officer)
+    await page.wait_for_selector("#view-list:not([hidden])", timeout=STEP_TIMEOUT_MS)
+    await page.evaluate("sessionStorage.setItem('mc-console-token', 'expired-token')")
+    await page.click("#search-submit")
+    await page.wait_for_selector("#view-login:not([hidden])", timeout=STEP_TIMEOUT_MS)
+    assert "请重新登录" in await page.locator("#message").inner_text()
+    assert await page.evaluate("sessionStorage.getItem('mc-console-token')") is None
+    assert page.script_errors == []

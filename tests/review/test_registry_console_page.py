@@ -207,3 +207,14 @@ async def test_console_page_unknown_file_404(client):
 async def test_console_page_security_headers(client):
     response = await client.get("/h5/registry/")
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+async def test_console_page_expired_session_returns_to_login(browser_page, server_url, client):
+    await log_in(browser_page, server_url, client)
+    await browser_page.wait_for_selector("#view-queue:not([hidden])", timeout=STEP_TIMEOUT_MS)
+    await browser_page.evaluate("sessionStorage.setItem('mc-registry-staff-token', 'expired-token')")
+    await browser_page.click("#nav a[data-view=stats]")
+    await browser_page.wait_for_selector("#view-login:not([hidden])", timeout=STEP_TIMEOUT_MS)
+    assert await browser_page.evaluate("sessionStorage.getItem('mc-registry-staff-token')") is None
+    assert await browser_page.locator("#message.error").is_visible()
+    assert browser_page.script_errors == []

@@ -2,7 +2,8 @@
 
 from mortgage_cloud.h5 import page_blueprint
 
-# The page loads only its own files and images from the API (previews arrive as blob: URLs).
+# The page loads only its own files, the shared scripts in /h5/common and images from the API
+# (previews arrive as blob: URLs).
 bp = page_blueprint(
     name="kiosk_page", folder="kiosk", files=["index.html", "kiosk.js", "kiosk.css"], page_title="智能设备页面",
     content_security_policy="default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; "
