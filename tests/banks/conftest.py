@@ -9,7 +9,7 @@ from factories import random_uscc
 from mortgage_cloud.banks.client import BankClient
 from mortgage_cloud.banks.models import SignatureAlgorithm
 from mortgage_cloud.banks.service import onboard_institution
-from mortgage_cloud.banks.signature import sign_request
+from mortgage_cloud.banks.signature import OFFICER_HEADER, sign_request
 from mortgage_cloud.infra.runtime import Runtime
 
 
@@ -32,8 +32,12 @@ class BankCredentials:
         nonce: str | None = None,
         private_key_pem: str | None = None,
         serial_no: str | None = None,
+        officer_id: str | None = None,
     ) -> dict[str, str]:
-        """Return an Authorization header for the request, with overrides for the attack cases."""
+        """Return an Authorization header for the request, with overrides for the attack cases.
+
+        With `officer_id`, the signature covers it and the headers include `Mc-Officer-Id`.
+        """
         authorization = sign_request(
             method=method,
             path_with_query=path,
@@ -44,8 +48,11 @@ class BankCredentials:
             algorithm=self.algorithm,
             timestamp=timestamp,
             nonce=nonce,
+            officer_id=officer_id,
         )
-        return {"Authorization": authorization}
+        if officer_id is None:
+            return {"Authorization": authorization}
+        return {"Authorization": authorization, OFFICER_HEADER: officer_id}
 
     def client(self, base_url: str, **options) -> BankClient:
         return BankClient(

@@ -148,7 +148,7 @@ async def test_error_message_in_chinese(client: httpx.AsyncClient) -> None:
 
 async def test_officer_of_institution_accepted(client: httpx.AsyncClient, bank) -> None:
     officer = await create_officer(institution_id=bank.institution_id, name="李客户经理", phone="13800138000")
-    headers = bank.headers("GET", PATH) | {"Mc-Officer-Id": str(officer.id)}
+    headers = bank.headers("GET", PATH, officer_id=str(officer.id))
     response = await client.get(PATH, headers=headers)
     assert response.status_code == 200
 
@@ -156,7 +156,7 @@ async def test_officer_of_institution_accepted(client: httpx.AsyncClient, bank) 
 async def test_officer_of_other_institution_forbidden(client: httpx.AsyncClient, bank, onboard) -> None:
     other = await onboard()
     officer = await create_officer(institution_id=other.institution_id, name="王经办")
-    headers = bank.headers("GET", PATH) | {"Mc-Officer-Id": str(officer.id)}
+    headers = bank.headers("GET", PATH, officer_id=str(officer.id))
     response = await client.get(PATH, headers=headers)
     assert (response.status_code, response.json()["code"]) == (403, "OFFICER_OF_OTHER_INSTITUTION")
 

@@ -71,6 +71,15 @@ async def test_openapi_signature_is_authorization_header(spec):
     assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "Authorization")
 
 
+async def test_openapi_describes_signed_officer_line(spec):
+    assert "时间戳\\n经办人编号\\n随机串" in spec["info"]["description"]
+
+
+async def test_openapi_officer_header_pattern_needs_hyphens(spec):
+    pattern = spec["components"]["parameters"]["OfficerId"]["schema"]["pattern"]
+    assert re.fullmatch(pattern.strip("^$"), "0b5c7f0e3a1d4c2b9e8f7a6b5c4d3e2f") is None
+
+
 async def test_openapi_summaries_in_chinese(spec):
     # A failure names the route to add to banks/openapi_catalogue.py.
     english = [f"{method} {path}" for method, path, operation in operations(spec)

@@ -17,9 +17,10 @@ MakeOfficer = Callable[..., Awaitable[ConsoleOfficer]]
 async def make_officer(flow_banks) -> MakeOfficer:
     """Create an officer of bank 0 (or `bank`) and, unless `password=None`, set a console password through the API."""
 
-    async def make(role: str = "loan_officer", *, bank: int = 0, password: str | None = PASSWORD) -> ConsoleOfficer:
+    async def make(role: str = "loan_officer", *, bank: int = 0, password: str | None = PASSWORD,
+                   phone: str | None = None) -> ConsoleOfficer:
         owner = flow_banks[bank]
-        phone = new_phone()
+        phone = phone or new_phone()
         created = await owner.client.create_officer(name=f"经办人{secrets.token_hex(2)}", role=role, phone=phone)
         if password is not None:
             await owner.client.post(f"/bank/v1/officers/{created['id']}/console-password", {"password": password})

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from mortgage_cloud.banks.models import SignatureAlgorithm
-from mortgage_cloud.banks.signature import response_signing_message, sign_request
+from mortgage_cloud.banks.signature import OFFICER_HEADER, response_signing_message, sign_request
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ class BankClient:
         if method == "POST":
             headers["Idempotency-Key"] = idempotency_key or uuid.uuid4().hex
         if self.officer_id:
-            headers["Mc-Officer-Id"] = str(self.officer_id)
+            headers[OFFICER_HEADER] = str(self.officer_id)
 
         request = self._http.build_request(method, path, params=params, content=content, headers=headers)
         request.headers["Authorization"] = sign_request(
@@ -127,6 +127,7 @@ class BankClient:
             serial_no=self.serial_no,
             private_key_pem=self._private_key_pem,
             algorithm=self.algorithm,
+            officer_id=headers.get(OFFICER_HEADER),
         )
         response = await self._http.send(request)
         await self.verify_response(response)
@@ -155,6 +156,12 @@ class BankClient:
     async def change_officer_role(self, officer_id: str, role: str, *, idempotency_key: str | None = None) -> Any:
         """Give an officer another role: loan_officer, supervisor or read_only."""
         return await self.post(f"/bank/v1/officers/{officer_id}/role", {"role": role}, idempotency_key=idempotency_key)
+
+    async def change_officer_phone(self, officer_id: str, phone: str | None, *,
+                                   idempotency_key: str | None = None) -> Any:
+        """Replace an officer's phone number, or clear it with None. The officer's console sessions end."""
+        return await self.post(f"/bank/v1/officers/{officer_id}/phone", {"phone": phone},
+                               idempotency_key=idempotency_key)
 
     async def disable_officer(self, officer_id: str, *, idempotency_key: str | None = None) -> Any:
         """Disable an officer, whose requests are rejected from then on."""

@@ -38,6 +38,11 @@ class SignatureInvalid(AuthenticationRequired):
     message = "请求签名验证失败，请检查签名串的构造与私钥。"
 
 
+class OfficerHeaderUnsigned(AuthenticationRequired):
+    code = "OFFICER_HEADER_UNSIGNED"
+    message = "请求带有 Mc-Officer-Id，但签名串未包含经办人编号，请按银行接口文档把经办人编号写入签名串后重新签名。"
+
+
 class InstitutionSuspended(Forbidden):
     code = "INSTITUTION_SUSPENDED"
     message = "该机构已暂停接入平台，请联系平台运营方。"
@@ -45,7 +50,7 @@ class InstitutionSuspended(Forbidden):
 
 class OfficerIdInvalid(Forbidden):
     code = "OFFICER_ID_INVALID"
-    message = "Mc-Officer-Id 须为经办人编号（UUID）。"
+    message = "Mc-Officer-Id 须为带连字符的经办人编号（UUID），且每个请求只能带一个。"
 
 
 class OfficerNotFound(Forbidden):

@@ -92,6 +92,8 @@ class Officer(Model):
     name = fields.CharField(max_length=50)
     role = fields.CharEnumField(OfficerRole, max_length=16, default=OfficerRole.LOAN_OFFICER)
     phone_enc = fields.TextField(null=True)
+    # pii.search_hash of the phone number, so that console login finds the officer without decrypting.
+    phone_hash = fields.CharField(max_length=64, null=True, db_index=True)
     status = fields.CharEnumField(OfficerStatus, max_length=16, default=OfficerStatus.ACTIVE)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

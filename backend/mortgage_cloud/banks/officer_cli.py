@@ -38,6 +38,12 @@ def add_officer_commands(commands: Any) -> None:
     set_role.add_argument("--role", required=True, choices=ROLES, help="the new role")
     set_role.set_defaults(run=lambda args: run_database_command(_set_role(args)))
 
+    set_phone = actions.add_parser("set-phone", help="replace an officer's phone number, a console login")
+    set_phone.add_argument("--id", required=True, help="the officer's id (UUID)")
+    set_phone.add_argument("--phone", required=True,
+                           help="11-digit mainland mobile number, stored encrypted. An empty value clears it")
+    set_phone.set_defaults(run=lambda args: run_database_command(_set_phone(args)))
+
     password = actions.add_parser(
         "console-password",
         help="set an officer's console password, read from standard input, or issue a one-time setup code")
@@ -86,6 +92,14 @@ async def _set_role(args: argparse.Namespace) -> list[str]:
 
     officer = await get_officer(institution_id=None, officer_id=args.id)
     officer = await change_officer_role(officer=officer, role=parse_role(args.role))
+    return _lines(describe_officer(officer))
+
+
+async def _set_phone(args: argparse.Namespace) -> list[str]:
+    from mortgage_cloud.banks.officers import change_officer_phone, describe_officer, get_officer
+
+    officer = await get_officer(institution_id=None, officer_id=args.id)
+    officer = await change_officer_phone(officer=officer, phone=args.phone)
     return _lines(describe_officer(officer))
 
 

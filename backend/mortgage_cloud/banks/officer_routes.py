@@ -1,4 +1,4 @@
-"""Bank API routes for the institution's officers: create, list, read, change role, disable and enable.
+"""Bank API routes for the institution's officers: create, list, read, change role or phone, disable and enable.
 
 Every route needs a supervisor or the institution's system account (a request without `Mc-Officer-Id`).
 """
@@ -60,6 +60,23 @@ async def change_role(request: Request, officer_id: str) -> HTTPResponse:
     role = officers.parse_role(json_body(request).get("role"))
     officer = await officers.get_officer(institution_id=request.ctx.institution.id, officer_id=officer_id)
     officer = await officers.change_officer_role(officer=officer, role=role, acting_officer=request.ctx.officer)
+    return json(officers.describe_officer(officer))
+
+
+@bp.post("/officers/<officer_id>/phone")
+@bank_required(role=OfficerRole.SUPERVISOR)
+@idempotent
+async def change_phone(request: Request, officer_id: str) -> HTTPResponse:
+    """Replace an officer's phone number, or clear it with `{"phone": null}`.
+
+    The officer's console sessions end, because the number is a console login.
+    """
+    body = json_body(request)
+    if "phone" not in body:
+        raise field_error("phone", "请提供 phone（新的手机号码），清除手机号时传 null。")
+    phone = str(body["phone"]) if body["phone"] is not None else None
+    officer = await officers.get_officer(institution_id=request.ctx.institution.id, officer_id=officer_id)
+    officer = await officers.change_officer_phone(officer=officer, phone=phone)
     return json(officers.describe_officer(officer))
 
 

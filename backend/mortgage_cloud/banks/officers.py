@@ -1,6 +1,7 @@
 """Officers of an institution: list, read, change role, disable and enable. Officers are never deleted."""
 
 import logging
+import re
 import uuid
 from datetime import datetime, timezone
 from typing import Any
@@ -14,6 +15,7 @@ log = logging.getLogger(__name__)
 
 PAGE_MAX = 100_000
 PAGE_SIZE_MAX = 100
+PHONE_PATTERN = re.compile(r"1[3-9]\d{9}")
 
 
 def parse_role(value: object) -> OfficerRole:
@@ -89,6 +91,34 @@ async def set_officer_status(
     officer.disabled_at = datetime.now(timezone.utc) if status == OfficerStatus.DISABLED else None
     await officer.save(update_fields=["status", "disabled_at", "updated_at"])
     log.info("officer status changed", extra={"officer_id": str(officer.id), "status": str(status)})
+    return officer
+
+
+def check_officer_phone(phone: str | None) -> str | None:
+    """Return the 11-digit mainland mobile number in `phone`, None for no number, or raise a field error."""
+    if phone is None or not str(phone).strip():
+        return None
+    digits = re.sub(r"[\s-]", "", str(phone)).removeprefix("+86")
+    if not PHONE_PATTERN.fullmatch(digits):
+        raise field_error("phone", "经办人手机号须为 11 位中国大陆手机号码。")
+    return digits
+
+
+def officer_phone_fields(phone: str | None) -> dict[str, str | None]:
+    """Return the officer columns that store a checked phone number: its ciphertext and its keyed search hash."""
+    if phone is None:
+        return {"phone_enc": None, "phone_hash": None}
+    return {"phone_enc": pii.encrypt(phone), "phone_hash": pii.search_hash(phone)}
+
+
+async def change_officer_phone(*, officer: Officer, phone: str | None) -> Officer:
+    """Replace or clear the officer's phone number, with the search hash that console login looks it up by."""
+    checked = check_officer_phone(phone)
+    fields = officer_phone_fields(checked)
+    for name, value in fields.items():
+        setattr(officer, name, value)
+    await officer.save(update_fields=[*fields, "updated_at"])
+    log.info("officer phone changed", extra={"officer_id": str(officer.id), "phone_set": checked is not None})
     return officer
 
 

@@ -28,6 +28,10 @@ INTRODUCTION = """\
 - **请求签名**：除“下载平台响应签名证书”外，每个请求都须带 `Authorization` 签名头，格式为
   `MC-SHA256-ECDSA mchid="机构编号",serial_no="证书序列号",nonce_str="32位随机串",timestamp="Unix秒",signature="Base64签名"`，
   签名串为 `请求方法\\n路径及查询串\\n时间戳\\n随机串\\n请求体\\n`。也支持 `MC-SHA256-RSA2048` 和 `MC-SM2-WITH-SM3`。
+  带 `Mc-Officer-Id` 的请求须把其值原样作为一行写在时间戳与随机串之间，签名串为
+  `请求方法\\n路径及查询串\\n时间戳\\n经办人编号\\n随机串\\n请求体\\n`。签名后删除或修改该请求头的请求以
+  `SIGNATURE_INVALID` 拒绝；带该请求头而签名串未包含经办人编号（例如签名后才加上该请求头）的请求以
+  `OFFICER_HEADER_UNSIGNED` 拒绝。
 - **幂等**：每个 POST 请求都须带 `Idempotency-Key`，重试时使用同一个值，平台返回首次请求的结果。
 - **响应签名**：每个响应都带 `Mc-Timestamp`、`Mc-Nonce`、`Mc-Serial`、`Mc-Signature`，签名串为
   `时间戳\\n随机串\\n响应体\\n`，请用平台证书验签。
@@ -39,8 +43,8 @@ INTRODUCTION = """\
   经办人不存在、已停用或不属于本机构时，请求分别以 `OFFICER_NOT_FOUND`、`OFFICER_DISABLED`、`OFFICER_OF_OTHER_INSTITUTION` 拒绝，
   角色不足时以 `OFFICER_ROLE_FORBIDDEN` 拒绝。
 - **机构系统账户**：不带 `Mc-Officer-Id` 的请求视为机构业务系统（机器对机器调用）以系统账户办理，拥有全部权限，
-  并记为机构本身的操作。请妥善保管签名私钥，由人员发起的操作请带上经办人编号。`Mc-Officer-Id` 不在签名串内，
-  平台把它视为机构业务系统对经办人身份的声明。
+  并记为机构本身的操作。请妥善保管签名私钥，由人员发起的操作请带上经办人编号，申请时间线的 `actor` 随之记为 `officer:经办人编号`，
+  不带时记为 `institution:机构编号`。`Mc-Officer-Id` 在签名串内，平台把它视为机构业务系统经签名的经办人身份声明。
 - **证书吊销**：平台 CA 在 `/ca/crl.pem`（DER 格式为 `/ca/crl.crl`）发布证书吊销列表，根证书在 `/ca/certificate.pem`；
   用已吊销证书签名的请求以 `CERTIFICATE_REVOKED` 拒绝。
 """
@@ -167,8 +171,10 @@ def _components() -> dict[str, Any]:
             },
             "OfficerId": {
                 "name": OFFICER_HEADER, "in": "header", "required": False,
-                "schema": {"type": "string", "format": "uuid"},
-                "description": "经办人编号，须属于本机构且为启用状态，平台按其角色授权；"
+                "schema": {"type": "string", "format": "uuid",
+                           "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},
+                "description": "经办人编号（带连字符的 UUID），须属于本机构且为启用状态，平台按其角色授权；"
+                               "其值须写入签名串（时间戳与随机串之间的一行）。"
                                "不填时视为机构业务系统的系统账户，拥有全部权限，记为机构本身操作。",
             },
         },

@@ -141,6 +141,13 @@ OPERATIONS.update({
         "description": "经办人不能变更自己的角色（OFFICER_SELF_CHANGE）。",
         "body": {"type": "object", "required": ["role"], "properties": {"role": OFFICER_ROLE}},
     },
+    "POST /bank/v1/officers/{officer_id}/phone": {
+        "summary": "变更经办人手机号",
+        "description": "手机号是经办人的控制台登录名之一，变更后该经办人的控制台会话全部结束。",
+        "body": {"type": "object", "required": ["phone"],
+                 "properties": {"phone": {"type": "string", "nullable": True,
+                                          "description": "新的 11 位中国大陆手机号码，加密保存；传 null 清除手机号。"}}},
+    },
     "POST /bank/v1/officers/{officer_id}/disable": {
         "summary": "停用经办人",
         "description": "经办人不会被删除，停用后以其编号发起的请求以 OFFICER_DISABLED 拒绝。经办人不能停用自己。",

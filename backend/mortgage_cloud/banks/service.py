@@ -22,15 +22,13 @@ from mortgage_cloud.banks.models import (
     RevocationReason,
     SignatureAlgorithm,
 )
-from mortgage_cloud.banks.officers import parse_role
+from mortgage_cloud.banks.officers import check_officer_phone, officer_phone_fields, parse_role
 from mortgage_cloud.errors import Conflict, NotFound, ValidationFailed, field_error
 from mortgage_cloud.identifiers import check_uscc
-from mortgage_cloud.infra import pii
 from mortgage_cloud.signing.crl import publish_crl
 
 log = logging.getLogger(__name__)
 
-PHONE_PATTERN = re.compile(r"1[3-9]\d{9}")
 SERIAL_PATTERN = re.compile(r"[0-9a-f]{1,64}")
 
 ALGORITHM_ALIASES = {
@@ -263,30 +261,21 @@ async def institution_profile(*, institution: Institution) -> dict[str, Any]:
 async def create_officer(
     *, institution_id: str | uuid.UUID, name: str, role: str = OfficerRole.LOAN_OFFICER, phone: str | None = None
 ) -> Officer:
-    """Register an active officer of an institution. The phone number is stored encrypted."""
+    """Register an active officer of an institution. The phone number is stored encrypted, beside its search hash."""
     institution = await _institution(institution_id)
     if not name or not name.strip() or len(name.strip()) > 50:
         raise field_error("name", "经办人姓名不能为空，且不超过50个字。")
     officer_role = parse_role(role)
-    phone = _checked_phone(phone)
+    phone = check_officer_phone(phone)
     officer = await Officer.create(
         institution=institution,
         name=name.strip(),
         role=officer_role,
-        phone_enc=pii.encrypt(phone) if phone else None,
+        **officer_phone_fields(phone),
     )
     log.info("officer created", extra={"institution_id": str(institution.id), "officer_id": str(officer.id),
                                         "role": str(officer_role)})
     return officer
-
-
-def _checked_phone(phone: str | None) -> str | None:
-    if phone is None or not str(phone).strip():
-        return None
-    digits = re.sub(r"[\s-]", "", str(phone)).removeprefix("+86")
-    if not PHONE_PATTERN.fullmatch(digits):
-        raise field_error("phone", "经办人手机号须为 11 位中国大陆手机号码。")
-    return digits
 
 
 def _describe_certificate(certificate: InstitutionCertificate) -> dict[str, Any]:

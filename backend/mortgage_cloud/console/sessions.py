@@ -130,13 +130,9 @@ async def find_officer(credentials: Credentials) -> Officer | None:
     if not PHONE_PATTERN.fullmatch(credentials.login):
         return None
 
-    # Officer phone numbers are encrypted without a search hash, so the institution's officers are
-    # decrypted one by one. NOTE: linear in the number of officers, fine for a branch's few hundred.
-    candidates = await Officer.filter(institution_id=institution.id, phone_enc__isnull=False).order_by("created_at")
-    for candidate in candidates:
-        if pii.decrypt(candidate.phone_enc) == credentials.login:
-            return candidate
-    return None
+    # Two officers of one institution may share a phone number, and then the oldest one logs in.
+    query = Officer.filter(institution_id=institution.id, phone_hash=pii.search_hash(credentials.login))
+    return await query.order_by("created_at", "id").first()
 
 
 async def session_officer(token: str) -> Officer | None:
