@@ -26,41 +26,48 @@ function status(overrides = {}) {
     findings: [],
     signers: [
       { id: BANK_SIGNER_ID, role: 'mortgagee', name: '测试银行', signed: true, signed_at: '2026-12-04T01:00:00+00:00' },
-      { id: OWNER_SIGNER_ID, role: 'mortgagor', name: '张三', signed: false, signed_at: null },
+      { id: OWNER_SIGNER_ID, role: 'mortgagor', name: '张三', signed: false, signed_at: null, is_caller: true },
     ],
     timeline: [],
     ...overrides,
   };
 }
 
-function coOwned(ownerSigned, coOwner) {
+// The caller is the owner 张三 unless `owner` or `coOwner` overrides `is_caller`.
+function coOwned(ownerSigned, coOwner, owner = {}) {
   return status({
     signers: [
-      { id: OWNER_SIGNER_ID, role: 'mortgagor', name: '张三', signed: ownerSigned, signed_at: null },
-      { id: CO_OWNER_SIGNER_ID, role: 'mortgagor', signed: false, signed_at: null, ...coOwner },
+      { id: OWNER_SIGNER_ID, role: 'mortgagor', name: '张三', signed: ownerSigned, signed_at: null, is_caller: true, ...owner },
+      { id: CO_OWNER_SIGNER_ID, role: 'mortgagor', signed: false, signed_at: null, is_caller: false, ...coOwner },
     ],
   });
 }
 
+function notCaller(application) {
+  return { ...application, signers: application.signers.map((signer) => ({ ...signer, is_caller: false })) };
+}
+
 test('applicationView signer may sign', () => {
-  const view = applicationView(status(), { borrowerName: '张三' });
+  const view = applicationView(status());
   assert.equal(view.canSign, true);
   assert.deepEqual(view.unsigned, ['张三']);
 });
 
 test('applicationView other borrower may not sign', () => {
-  const view = applicationView(status(), { borrowerName: '李四' });
+  const view = applicationView(notCaller(status()));
   assert.equal(view.canSign, false);
+  assert.equal(view.callerSignerId, '');
 });
 
-test('applicationView without name may not sign', () => {
-  const view = applicationView(status());
+test('applicationView without caller flag may not sign', () => {
+  const application = status();
+  const view = applicationView({ ...application, signers: application.signers.map(({ is_caller: _, ...signer }) => signer) });
   assert.equal(view.canSign, false);
   assert.equal(view.callerSignerId, '');
 });
 
 test('applicationView signed state can submit', () => {
-  const view = applicationView(status({ state: 'signed' }), { borrowerName: '张三' });
+  const view = applicationView(status({ state: 'signed' }));
   assert.equal(view.canSubmit, true);
   assert.equal(view.canWithdraw, true);
 });
@@ -90,32 +97,36 @@ test('applicationView missing bank and location empty', () => {
   assert.equal(view.location, '');
 });
 
-test('applicationView caller signer by name', () => {
-  const view = applicationView(status(), { borrowerName: '张三' });
+test('applicationView caller signer by flag', () => {
+  const view = applicationView(status());
   assert.equal(view.callerSignerId, OWNER_SIGNER_ID);
-  assert.equal(view.signerAmbiguous, false);
   assert.equal(view.callerSigned, false);
 });
 
 test('applicationView caller signed waits for co-owner', () => {
-  const view = applicationView(coOwned(true, { name: '李四' }), { borrowerName: '张三' });
+  const view = applicationView(coOwned(true, { name: '李四' }));
   assert.equal(view.callerSigned, true);
   assert.equal(view.canSign, false);
   assert.deepEqual(view.unsigned, ['李四']);
 });
 
-test('applicationView same-name co-owners ambiguous', () => {
-  const view = applicationView(coOwned(true, { name: '张三' }), { borrowerName: '张三' });
-  assert.equal(view.signerAmbiguous, true);
-  assert.equal(view.callerSignerId, '');
+test('applicationView same-name co-owner signed', () => {
+  const view = applicationView(coOwned(true, { name: '张三' }));
+  assert.equal(view.callerSignerId, OWNER_SIGNER_ID);
+  assert.equal(view.callerSigned, true);
+  assert.equal(view.canSign, false);
+});
+
+test('applicationView same-name co-owner unsigned', () => {
+  const view = applicationView(coOwned(true, { name: '张三', is_caller: true }, { is_caller: false }));
+  assert.equal(view.callerSignerId, CO_OWNER_SIGNER_ID);
   assert.equal(view.callerSigned, false);
-  // One of the two is unsigned and may be the caller, so the platform decides by ID number.
   assert.equal(view.canSign, true);
 });
 
-test('callerSigners ignores the bank signer', () => {
-  const found = callerSigners(status(), '测试银行');
-  assert.deepEqual(found, []);
+test('callerSigners ignores unflagged signers', () => {
+  const found = callerSigners(coOwned(false, { name: '张三' }));
+  assert.deepEqual(found.map((signer) => signer.id), [OWNER_SIGNER_ID]);
 });
 
 test('signerViews keys by signer id and marks caller', () => {

@@ -66,6 +66,13 @@ test('timelineOf names actors in Chinese', () => {
   assert.equal(view[0].label, '登记机构已受理');
 });
 
+test('timelineOf names bank officer', () => {
+  const view = format.timelineOf(status({
+    timeline: [{ state: 'draft', at: '2026-12-04T01:00:00+00:00', actor: 'officer', reasons: [] }],
+  }));
+  assert.equal(view[0].actor, '银行经办人');
+});
+
 test('timelineOf keeps reason messages', () => {
   const reasons = [{ code: 'UNIT_SEIZED', message: '该不动产已被查封，依法不得办理抵押登记。' }];
   const view = format.timelineOf(status({

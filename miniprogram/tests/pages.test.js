@@ -115,11 +115,10 @@ test('properties page maps status and reasons', async () => {
 test('application page shows progress and sign action', async () => {
   const status = {
     id: APPLICATION_ID, application_no: 'DY1', state: 'signing', mortgage_type: 'general', secured_amount: '1.00',
-    signers: [{ role: 'mortgagor', name: '张三', signed: false }],
+    signers: [{ role: 'mortgagor', name: '张三', signed: false, is_caller: true }],
     timeline: [{ state: 'documents_ready', at: '2026-12-04T01:00:00+00:00', actor: 'institution', reasons: [] }],
   };
   serve({
-    'GET /api/v1/me': { statusCode: 200, data: { name: '张三' } },
     [`GET /api/v1/applications/${APPLICATION_ID}`]: { statusCode: 200, data: status },
   });
   const page = fake.openPage(pagePath('application'));
@@ -340,10 +339,10 @@ test('face page pass shows valid until', async () => {
 test('applications page shows bank and location', async () => {
   const status = {
     id: APPLICATION_ID, application_no: 'DY1', state: 'signing', institution_name: '测试银行股份有限公司',
-    location: '长沙市岳麓区某路1号', signers: [{ id: 's1', role: 'mortgagor', name: '张三', signed: false }], timeline: [],
+    location: '长沙市岳麓区某路1号', signers: [{ id: 's1', role: 'mortgagor', name: '张三', signed: false, is_caller: true }],
+    timeline: [],
   };
   serve({
-    'GET /api/v1/me': { statusCode: 200, data: { name: '张三' } },
     'GET /api/v1/applications/': { statusCode: 200, data: { items: [status] } },
   });
   const page = fake.openPage(pagePath('applications'));
@@ -353,18 +352,18 @@ test('applications page shows bank and location', async () => {
   assert.equal(page.data.items[0].canSign, true);
 });
 
+// The two co-owners share a name, so only the platform's `is_caller` flag marks the caller's signer.
 test('application page marks caller signer', async () => {
   const status = {
     id: APPLICATION_ID, application_no: 'DY1', state: 'signing', institution_name: '测试银行股份有限公司', location: '长沙市某路1号',
     signers: [
-      { id: 's-bank', role: 'mortgagee', name: '测试银行股份有限公司', signed: true, signed_at: '2026-12-04T01:00:00+00:00' },
-      { id: 's-owner', role: 'mortgagor', name: '张三', signed: true, signed_at: '2026-12-04T02:00:00+00:00' },
-      { id: 's-co-owner', role: 'mortgagor', name: '李四', signed: false, signed_at: null },
+      { id: 's-bank', role: 'mortgagee', name: '测试银行股份有限公司', signed: true, signed_at: '2026-12-04T01:00:00+00:00', is_caller: false },
+      { id: 's-owner', role: 'mortgagor', name: '张三', signed: true, signed_at: '2026-12-04T02:00:00+00:00', is_caller: true },
+      { id: 's-co-owner', role: 'mortgagor', name: '张三', signed: false, signed_at: null, is_caller: false },
     ],
     timeline: [],
   };
   serve({
-    'GET /api/v1/me': { statusCode: 200, data: { name: '张三' } },
     [`GET /api/v1/applications/${APPLICATION_ID}`]: { statusCode: 200, data: status },
   });
   const page = fake.openPage(pagePath('application'));

@@ -16,19 +16,13 @@ function unsignedMortgagors(status) {
     .map((signer) => signer.name);
 }
 
-// Returns the mortgagor signers that may be the logged-in borrower. The status view does not say which
-// signer is the caller, and the borrower's name is the only field both sides carry, so this matches by
-// name. The platform matches by ID number when signing.
-// NOTE: two co-owners with the same name both match, and an applicant who is not an owner but shares an
-// owner's name matches that owner. `ambiguous` marks the first case only.
-function callerSigners(status, borrowerName) {
-  if (!borrowerName) {
-    return [];
-  }
-  return (status.signers || []).filter((signer) => signer.role === 'mortgagor' && signer.name === borrowerName);
+// Returns the signers that the platform marks with `is_caller`. The platform matches the logged-in borrower
+// by ID number, not by name, so two co-owners with the same name stay apart.
+function callerSigners(status) {
+  return (status.signers || []).filter((signer) => signer.is_caller === true);
 }
 
-// Describes the signers for the detail page, marking `callers`, the entries matched to the borrower.
+// Describes the signers for the detail page, marking `callers`, the borrower's own entries.
 function signerViews(status, callers) {
   return (status.signers || []).map((signer, index) => ({
     key: signer.id || `${signer.role}-${index}`,
@@ -41,10 +35,10 @@ function signerViews(status, callers) {
 }
 
 // Describes an application for the list and detail pages, with the actions the borrower may take now.
-function applicationView(status, { borrowerName } = {}) {
+function applicationView(status) {
   const unsigned = unsignedMortgagors(status);
   const amount = status.mortgage_type === 'maximum' ? status.max_secured_amount : status.secured_amount;
-  const mine = callerSigners(status, borrowerName);
+  const mine = callerSigners(status);
   const mineUnsigned = mine.filter((signer) => !signer.signed);
   return {
     id: status.id,
@@ -63,9 +57,8 @@ function applicationView(status, { borrowerName } = {}) {
     proofNo: status.proof_no || '',
     unsigned,
     signers: signerViews(status, mine),
-    callerSignerId: mine.length === 1 ? mine[0].id : '',
+    callerSignerId: mine.length > 0 ? mine[0].id : '',
     callerSigned: mine.length > 0 && mineUnsigned.length === 0,
-    signerAmbiguous: mine.length > 1,
     canSign: SIGNABLE_STATES.includes(status.state) && mineUnsigned.length > 0,
     canSubmit: status.state === 'signed',
     canWithdraw: WITHDRAWABLE_STATES.includes(status.state),

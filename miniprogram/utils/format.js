@@ -31,6 +31,7 @@ const PROOF_STATES = ['proof_issued', 'archived', 'loan_disbursed'];
 const ACTOR_LABELS = {
   borrower: '借款人',
   institution: '银行',
+  officer: '银行经办人',
   staff: '登记中心工作人员',
   system: '系统自动处理',
 };

@@ -113,6 +113,12 @@ async def test_generate_documents_records_officer(client, created, officer_heade
     assert event.actor == f"officer:{me['officer']['id']}"
 
 
+async def test_create_records_officer(client, created, officer_headers):
+    me = (await client.get("/console/v1/me", headers=officer_headers)).json()
+    event = await ApplicationEvent.filter(application_id=created["application"]["id"], to_state="draft").first()
+    assert event.actor == f"officer:{me['officer']['id']}"
+
+
 async def test_download_document_pdf(client, created, officer_headers):
     application_id = created["application"]["id"]
     await client.post(f"/console/v1/applications/{application_id}/documents", headers=officer_headers)

@@ -126,7 +126,8 @@ async def test_node_walk_reached_properties(node_run):
     "consent records previewed agreement",
     "signing face check fresh after pass",
     "application shows bank and location",
-    "signer matched by name",
+    "own signer marked by platform",
+    "bank signer never marked as caller",
 ])
 async def test_node_backend_case_passed(node_run, name):
     assert re.search(rf"^ *ok \d+ - {re.escape(name)}$", node_run["output"], re.MULTILINE), node_run["output"][-4000:]

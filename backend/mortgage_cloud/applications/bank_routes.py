@@ -11,6 +11,7 @@ from mortgage_cloud.applications.previews import document_pdf
 from mortgage_cloud.banks.auth import bank_required
 from mortgage_cloud.banks.idempotency import idempotent
 from mortgage_cloud.banks.models import OfficerRole
+from mortgage_cloud.banks.officer_auth import request_actor
 from mortgage_cloud.consent.service import query_properties
 from mortgage_cloud.errors import field_error
 from mortgage_cloud.http import json_body
@@ -40,7 +41,7 @@ async def create_application(request: Request) -> HTTPResponse:
     body = json_body(request)
     application = await service.create_application(
         institution=request.ctx.institution, consent_ref=str(body.get("consent_id", "")),
-        unit_no=str(body.get("unit_no", "")), terms=parse_loan_terms(body),
+        unit_no=str(body.get("unit_no", "")), terms=parse_loan_terms(body), actor=request_actor(request),
     )
     return json(await submission.status_view(application, for_institution=True), status=201)
 
@@ -86,8 +87,7 @@ async def get_application(request: Request, application_id: str) -> HTTPResponse
 async def generate_documents(request: Request, application_id: str) -> HTTPResponse:
     """Generate the mortgage contract, the application form and the power of attorney."""
     application = await _own(request, application_id)
-    generated = await documents.generate_documents(application=application,
-                                                   actor=f"institution:{request.ctx.institution.id}")
+    generated = await documents.generate_documents(application=application, actor=request_actor(request))
     await application.refresh_from_db()
     return json({"application": await submission.status_view(application, for_institution=True),
                  "documents": [{"kind": d.kind, "sha256": d.sha256, "page_count": d.page_count} for d in generated]},
@@ -100,7 +100,8 @@ async def generate_documents(request: Request, application_id: str) -> HTTPRespo
 async def seal(request: Request, application_id: str) -> HTTPResponse:
     """Seal every document with the institution's organisation seal."""
     application = await _own(request, application_id)
-    await signing.seal_as_mortgagee(application=application, institution=request.ctx.institution)
+    await signing.seal_as_mortgagee(application=application, institution=request.ctx.institution,
+                                    actor=request_actor(request))
     await application.refresh_from_db()
     return json(await submission.status_view(application, for_institution=True), status=201)
 
@@ -111,7 +112,7 @@ async def seal(request: Request, application_id: str) -> HTTPResponse:
 async def submit(request: Request, application_id: str) -> HTTPResponse:
     """Submit the signed application to the registry pipeline."""
     application = await _own(request, application_id)
-    application = await submission.submit(application=application, actor=f"institution:{request.ctx.institution.id}")
+    application = await submission.submit(application=application, actor=request_actor(request))
     return json(await submission.status_view(application, for_institution=True), status=202)
 
 
@@ -122,7 +123,7 @@ async def withdraw(request: Request, application_id: str) -> HTTPResponse:
     """Withdraw the application before the registry accepts it."""
     body = json_body(request)
     application = await _own(request, application_id)
-    application = await submission.withdraw(application=application, actor=f"institution:{request.ctx.institution.id}",
+    application = await submission.withdraw(application=application, actor=request_actor(request),
                                             reason=str(body.get("reason") or "银行撤回"))
     return json(await submission.status_view(application, for_institution=True))
 
@@ -150,7 +151,7 @@ async def disburse(request: Request, application_id: str) -> HTTPResponse:
     from mortgage_cloud.applications.lifecycle import disburse_loan
 
     application = await _own(request, application_id)
-    application = await disburse_loan(application=application, actor=f"institution:{request.ctx.institution.id}")
+    application = await disburse_loan(application=application, actor=request_actor(request))
     return json(await submission.status_view(application, for_institution=True))
 
 
@@ -164,6 +165,6 @@ async def request_cancellation(request: Request) -> HTTPResponse:
     body = json_body(request)
     application = await cancellation.request_cancellation(
         institution=request.ctx.institution, proof_no=str(body.get("proof_no") or ""),
-        reason=cancellation.parse_reason(body.get("reason")),
+        reason=cancellation.parse_reason(body.get("reason")), actor=request_actor(request),
     )
     return json(await submission.status_view(application, for_institution=True), status=202)

@@ -17,7 +17,7 @@ bp = Blueprint("borrower_applications", url_prefix="/api/v1/applications")
 async def list_applications(request: Request) -> HTTPResponse:
     """List the applications the borrower applied for or must sign."""
     applications = await service.applications_of_borrower(request.ctx.borrower)
-    return json({"items": [await submission.status_view(item) for item in applications]})
+    return json({"items": [await submission.status_view(item, caller=request.ctx.borrower) for item in applications]})
 
 
 @bp.get("/<application_id>")
@@ -25,7 +25,7 @@ async def list_applications(request: Request) -> HTTPResponse:
 async def get_application(request: Request, application_id: str) -> HTTPResponse:
     """Return the application's state, timeline, signers and rule results."""
     application = await service.application_for_borrower(borrower=request.ctx.borrower, application_id=application_id)
-    return json(await submission.status_view(application))
+    return json(await submission.status_view(application, caller=request.ctx.borrower))
 
 
 @bp.get("/<application_id>/documents")
@@ -66,7 +66,7 @@ async def sign(request: Request, application_id: str) -> HTTPResponse:
     image = signing.decode_signature_image(body.get("signature_image"))
     await signing.sign_as_mortgagor(application=application, borrower=request.ctx.borrower, signature_image=image)
     await application.refresh_from_db()
-    return json(await submission.status_view(application), status=201)
+    return json(await submission.status_view(application, caller=request.ctx.borrower), status=201)
 
 
 @bp.post("/<application_id>/submit")
@@ -75,7 +75,7 @@ async def submit(request: Request, application_id: str) -> HTTPResponse:
     """Submit the signed application to the registry pipeline."""
     application = await service.application_for_borrower(borrower=request.ctx.borrower, application_id=application_id)
     application = await submission.submit(application=application, actor=f"borrower:{request.ctx.borrower.id}")
-    return json(await submission.status_view(application), status=202)
+    return json(await submission.status_view(application, caller=request.ctx.borrower), status=202)
 
 
 @bp.post("/<application_id>/withdraw")
@@ -86,5 +86,5 @@ async def withdraw(request: Request, application_id: str) -> HTTPResponse:
     application = await service.application_for_borrower(borrower=request.ctx.borrower, application_id=application_id)
     application = await submission.withdraw(application=application, actor=f"borrower:{request.ctx.borrower.id}",
                                             reason=str(body.get("reason") or "借款人撤回"))
-    return json(await submission.status_view(application))
+    return json(await submission.status_view(application, caller=request.ctx.borrower))
 

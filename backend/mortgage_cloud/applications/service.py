@@ -19,8 +19,12 @@ log = logging.getLogger(__name__)
 
 
 
-async def create_application(*, institution: Any, consent_ref: str, unit_no: str, terms: LoanTerms) -> Application:
-    """Create a draft for a unit the consenting borrower owns, with its mortgagors and signers taken from the register."""
+async def create_application(*, institution: Any, consent_ref: str, unit_no: str, terms: LoanTerms,
+                             actor: str) -> Application:
+    """Create a draft for a unit the consenting borrower owns, with its mortgagors and signers taken from the register.
+
+    `actor` is recorded on the draft's first event: the officer who creates it, or the institution's system account.
+    """
     from mortgage_cloud.identity.models import Borrower
     from mortgage_cloud.registry.service import get_unit_snapshot
 
@@ -45,7 +49,7 @@ async def create_application(*, institution: Any, consent_ref: str, unit_no: str
         )
         await _create_signers(application, mortgagors, institution, connection)
         await ApplicationEvent.create(application=application, from_state=None, to_state=State.DRAFT,
-                                      actor=f"institution:{institution.id}", using_db=connection)
+                                      actor=actor, using_db=connection)
 
     log.info("application created", extra={"application_id": str(application.id), "unit_no": unit_no})
     return application

@@ -110,8 +110,8 @@ async def signing_face_verification(*, borrower_id: Any) -> Any:
     return latest
 
 
-async def seal_as_mortgagee(*, application: Application, institution: Any) -> Signer:
-    """Apply the institution's hosted organisation seal to every document."""
+async def seal_as_mortgagee(*, application: Application, institution: Any, actor: str) -> Signer:
+    """Apply the institution's hosted organisation seal to every document, as `actor` on the state change."""
     from mortgage_cloud.signing.service import institution_seal
 
     signer = await Signer.get(application_id=application.id, role="mortgagee", position=0)
@@ -128,7 +128,7 @@ async def seal_as_mortgagee(*, application: Application, institution: Any) -> Si
         await signer.save()
 
     log.info("mortgagee sealed", extra={"application_id": str(application.id)})
-    await _advance_signing_state(application, actor=f"institution:{institution.id}")
+    await _advance_signing_state(application, actor=actor)
     return signer
 
 

@@ -50,8 +50,13 @@ async def withdraw(*, application: Application, actor: str, reason: str) -> Appl
     return application
 
 
-async def status_view(application: Application, *, for_institution: bool = False) -> dict[str, Any]:
-    """Describe the application's state, timeline and rule results for the status APIs."""
+async def status_view(application: Application, *, for_institution: bool = False,
+                      caller: Any = None) -> dict[str, Any]:
+    """Describe the application's state, timeline and rule results for the status APIs.
+
+    With `caller`, the borrower who sent the request, each signer carries `is_caller`, which marks the caller's own
+    signer by borrower id or ID-number hash, because two co-owners may share a name.
+    """
     from mortgage_cloud.applications.states import LABELS
     from mortgage_cloud.applications.service import events_of
 
@@ -79,11 +84,7 @@ async def status_view(application: Application, *, for_institution: bool = False
         "debt_end": str(application.debt_end),
         "proof_no": application.proof_no,
         "findings": application.findings,
-        "signers": [
-            {"id": str(signer.id), "role": signer.role, "name": signer.name, "signed": signer.signed_at is not None,
-             "signed_at": _time(signer.signed_at)}
-            for signer in signers
-        ],
+        "signers": [_signer_view(signer, caller) for signer in signers],
         "timeline": [
             {"state": event.to_state, "label": LABELS[State(event.to_state)], "at": _time(event.occurred_at),
              "actor": event.actor if for_institution else event.actor.split(":")[0], "reasons": event.reasons}
@@ -93,6 +94,24 @@ async def status_view(application: Application, *, for_institution: bool = False
         "proof_issued_at": _time(application.proof_issued_at),
     }
     return view
+
+
+def _signer_view(signer: Signer, caller: Any) -> dict[str, Any]:
+    view = {"id": str(signer.id), "role": signer.role, "name": signer.name, "signed": signer.signed_at is not None,
+            "signed_at": _time(signer.signed_at)}
+    if caller is not None:
+        view["is_caller"] = _is_caller_signer(signer, caller)
+    return view
+
+
+def _is_caller_signer(signer: Signer, borrower: Any) -> bool:
+    # Signing finds the mortgagor signer by the ID-number hash, so this marks the signer that the
+    # borrower's signature fills, or has filled.
+    if signer.role != "mortgagor":
+        return False
+    if signer.borrower_id == borrower.id:
+        return True
+    return bool(borrower.id_hash) and signer.id_hash == borrower.id_hash
 
 
 def _money(value: Any) -> str | None:

@@ -55,7 +55,7 @@ async def create_application(request: Request) -> HTTPResponse:
     body = json_body(request)
     application = await service.create_application(
         institution=request.ctx.institution, consent_ref=str(body.get("consent_id", "")),
-        unit_no=str(body.get("unit_no", "")), terms=parse_loan_terms(body),
+        unit_no=str(body.get("unit_no", "")), terms=parse_loan_terms(body), actor=actor_of(request),
     )
     return json(await views.application_detail(application), status=201)
 
@@ -82,7 +82,8 @@ async def generate_documents(request: Request, application_id: str) -> HTTPRespo
 async def seal(request: Request, application_id: str) -> HTTPResponse:
     """Seal every document with the institution's organisation seal."""
     application = await _own(request, application_id)
-    await signing.seal_as_mortgagee(application=application, institution=request.ctx.institution)
+    await signing.seal_as_mortgagee(application=application, institution=request.ctx.institution,
+                                    actor=actor_of(request))
     await application.refresh_from_db()
     return json(await views.application_detail(application), status=201)
 

@@ -36,17 +36,15 @@ Page({
 
   async load() {
     try {
-      const [profile, status] = await Promise.all([api.me(), api.getApplication(this.data.id)]);
-      this.show(status, profile.name);
+      this.show(await api.getApplication(this.data.id));
     } catch (error) {
       this.stopPolling();
       showError(error);
     }
   },
 
-  show(status, borrowerName) {
-    const view = applicationView(status, { borrowerName });
-    this.borrowerName = borrowerName;
+  show(status) {
+    const view = applicationView(status);
     this.setData({ view, steps: progressOf(status), timeline: timelineOf(status).reverse() });
     if (isMoving(status.state)) {
       this.startPolling();
@@ -82,7 +80,7 @@ Page({
     await askForStatusMessages();
     this.setData({ busy: true });
     try {
-      this.show(await api.submit(this.data.id), this.borrowerName);
+      this.show(await api.submit(this.data.id));
       wx.showToast({ title: '已提交', icon: 'success' });
     } catch (error) {
       showError(error);
@@ -97,7 +95,7 @@ Page({
     }
     const status = await withLoading('正在撤回', () => api.withdraw(this.data.id, '借款人撤回'));
     if (status) {
-      this.show(status, this.borrowerName);
+      this.show(status);
     }
   },
 });

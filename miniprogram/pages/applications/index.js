@@ -18,8 +18,8 @@ Page({
 
   async load() {
     await withLoading('加载中', async () => {
-      const [profile, statuses] = await Promise.all([api.me(), api.listApplications()]);
-      const items = statuses.map((status) => applicationView(status, { borrowerName: profile.name }));
+      const statuses = await api.listApplications();
+      const items = statuses.map((status) => applicationView(status));
       this.setData({ items, loaded: true });
     });
   },
