@@ -28,10 +28,11 @@ def parse_reason(value: Any) -> str:
     return reason
 
 
-async def request_cancellation(*, institution: Any, proof_no: str, reason: str) -> Application:
+async def request_cancellation(*, institution: Any, proof_no: str, reason: str, actor: str) -> Application:
     """Create a signed cancellation of the institution's current mortgage and submit it to the pipeline at once.
 
-    Another institution's mortgage looks the same as a missing one.
+    Another institution's mortgage looks the same as a missing one. `actor`, the officer or the institution's
+    system account, is recorded on the creation and submission events.
     """
     from mortgage_cloud.registry.service import get_mortgage_by_proof_no
 
@@ -44,7 +45,6 @@ async def request_cancellation(*, institution: Any, proof_no: str, reason: str) 
         raise Conflict("该抵押权已经注销。", code="MORTGAGE_ALREADY_CANCELLED", proof_no=proof.text)
     await _refuse_second_cancellation(proof.text)
 
-    actor = f"institution:{institution.id}"
     application = await _create_signed(institution=institution, right=right, reason=reason, actor=actor)
     await after_transition(application.id, State.SIGNED)
     moved = await transition(application.id, from_states=[State.SIGNED], to_state=State.SUBMITTED, actor=actor,
@@ -81,7 +81,7 @@ async def _create_signed(*, institution: Any, right: Any, reason: str, actor: st
                 await ApplicationEvent.create(application=application, from_state=None, to_state=State.SIGNED,
                                               actor=actor, reasons=[{"code": "CANCELLATION_REQUESTED",
                                                                      "message": reason}],
-                                              using_db=connection)
+                                              notify_pending=True, using_db=connection)
                 return application
         except IntegrityError:
             log.warning("application number collided, drawing another")

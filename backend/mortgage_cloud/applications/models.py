@@ -65,6 +65,9 @@ class ApplicationEvent(Model):
     actor = fields.CharField(max_length=96)
     reasons = fields.JSONField(default=list)
     occurred_at = fields.DatetimeField(auto_now_add=True)
+    # Set in the transaction of the state change and cleared once the status outbox has turned the event into
+    # WeChat messages and a webhook job, so a crash between the two loses neither.
+    notify_pending = fields.BooleanField(default=False, db_index=True)
 
     class Meta:
         table = "application_event"

@@ -1,4 +1,4 @@
-"""Guarded state changes: one conditional UPDATE decides, an event row records, hooks run after commit."""
+"""Guarded state changes: one conditional UPDATE decides, an event row records and marks the outbox, hooks run after commit."""
 
 import logging
 from collections.abc import Iterable
@@ -10,9 +10,7 @@ from tortoise.transactions import in_transaction
 
 from mortgage_cloud.applications.models import Application, ApplicationEvent, UnitClaim
 from mortgage_cloud.applications.states import FINAL_STATES, State
-from mortgage_cloud.infra.runtime import runtime
-from mortgage_cloud.notify.jobs import STATE_CHANGE_JOB
-from mortgage_cloud.notify.webhooks import queue_webhook_event
+from mortgage_cloud.infra.runtime import runtime, wake_status_outbox
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +63,13 @@ async def _apply(
     connection: Any,
     changes: dict[str, Any],
 ) -> str | None:
-    states = await Application.filter(id=application_id).using_db(connection).values_list("state", flat=True)
-    current = states[0] if states else None
-    if current is None or str(current) not in allowed:
-        return None
+    if len(allowed) == 1:
+        current = next(iter(allowed))  # the guarded UPDATE below checks it, so no query is needed
+    else:
+        states = await Application.filter(id=application_id).using_db(connection).values_list("state", flat=True)
+        current = states[0] if states else None
+        if current is None or str(current) not in allowed:
+            return None
 
     updated = await Application.filter(id=application_id, state=current).using_db(connection).update(
         state=to_state, updated_at=utcnow(), **changes
@@ -78,7 +79,7 @@ async def _apply(
 
     await ApplicationEvent.create(
         application_id=application_id, from_state=str(current), to_state=str(to_state), actor=actor,
-        reasons=reasons, using_db=connection,
+        reasons=reasons, notify_pending=True, using_db=connection,
     )
     if to_state in FINAL_STATES:
         await UnitClaim.filter(application_id=application_id).using_db(connection).delete()
@@ -86,10 +87,11 @@ async def _apply(
 
 
 async def after_transition(application_id: UUID | str, to_state: State) -> None:
-    """Queue the work that follows a committed state change: the borrower's WeChat message and the next step."""
-    await runtime().notify_queue.enqueue(STATE_CHANGE_JOB, key=f"notify:{application_id}:{to_state}",
-                                         application_id=str(application_id), state=str(to_state))
-    await queue_webhook_event(application_id=application_id, state=str(to_state))
+    """Start the work that follows a committed state change: its messages and webhook, and the next step.
+
+    The event row is already marked for the status outbox, so waking it here only makes the messages go sooner.
+    """
+    wake_status_outbox()
 
     from mortgage_cloud.applications.states import PIPELINE_STATES
     from mortgage_cloud.pipeline.context import running_steps

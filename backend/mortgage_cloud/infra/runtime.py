@@ -61,15 +61,31 @@ async def start_runtime(settings: Settings, *, create_schema: bool = False) -> R
     await resume_webhook_deliveries()
     _current.extras["pipeline_sweeper"] = asyncio.create_task(sweep_forever())
 
+    from mortgage_cloud.notify.outbox import StatusOutbox
+
+    outbox = StatusOutbox()
+    _current.extras["status_outbox"] = outbox
+    _current.extras["status_dispatcher"] = asyncio.create_task(outbox.run_forever())
+
     from mortgage_cloud.maintenance import maintain_forever
 
     _current.extras["maintenance"] = asyncio.create_task(maintain_forever())
     return _current
 
 
+def wake_status_outbox() -> None:
+    """Tell this process's status outbox that a state change has just committed."""
+    outbox = runtime().extras.get("status_outbox")
+    if outbox is not None:
+        outbox.wake()
+
+
 async def join_jobs() -> None:
-    """Wait until the pipeline's jobs, then the notifications and webhooks they queued, have all finished."""
+    """Wait until the pipeline's jobs, then the messages and webhooks of their state changes, have all finished."""
     await runtime().queue.join()
+    outbox = runtime().extras.get("status_outbox")
+    if outbox is not None:
+        await outbox.drain()
     await runtime().notify_queue.join()
 
 
@@ -78,7 +94,8 @@ async def stop_runtime() -> None:
     global _current
     if _current is None:
         return
-    for name in ("pipeline_sweeper", "maintenance"):
+    _current.extras.pop("status_outbox", None)
+    for name in ("pipeline_sweeper", "maintenance", "status_dispatcher"):
         task = _current.extras.pop(name, None)
         if task is not None:
             task.cancel()

@@ -7,7 +7,7 @@ from tortoise.models import Model
 
 
 class NotificationLog(Model):
-    """A status message for one state of one application. Its `dedup_key` makes a second send a no-op."""
+    """A status message to one borrower for one state of one application. Its `dedup_key` makes a second send a no-op."""
 
     id = fields.UUIDField(primary_key=True)
     application_id = fields.UUIDField(db_index=True)
@@ -19,6 +19,7 @@ class NotificationLog(Model):
     errcode = fields.IntField(null=True)  # WeChat's errcode; -1 when WeChat could not be reached
     msgid = fields.BigIntField(null=True)
     attempts = fields.IntField(default=0)
+    occurred_at = fields.DatetimeField(null=True)  # the state change's time, shown in the message
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -1,8 +1,8 @@
-"""WeChat status messages to the borrower on each application state change, with one log row per state.
+"""WeChat status messages to borrowers on each application state change, with one log row per state and borrower.
 
 A second call for a state already sent, skipped or failed for good is a no-op. A send that could not reach
-WeChat is tried again on the next call, and `client_msg_id` lets WeChat drop a duplicate of a send that
-did arrive.
+WeChat is tried again on the next call or by the status outbox's resend, and `client_msg_id` lets WeChat
+drop a duplicate of a send that did arrive.
 """
 
 import hashlib
@@ -43,7 +43,8 @@ async def notify_state_change(
 ) -> None:
     """Send the borrower a status message for this state unless one was already handled, and record the outcome.
 
-    Every exception is logged and swallowed, because the pipeline calls this after a state change has committed.
+    Every exception is logged and swallowed, because the state change has already committed. The status outbox
+    (outbox.py) sends the pipeline's messages in batches through `send_entry`.
     """
     context = {"application_id": str(application_id), "borrower_id": str(borrower_id), "state": state}
     try:
@@ -51,19 +52,28 @@ async def notify_state_change(
         if entry is None:
             log.info("status message already handled", extra=context)
             return
-        await _send(entry, application_no=application_no, state_label=state_label, occurred_at=occurred_at,
-                    page=page_for(str(application_id), page))
+        accounts = await WechatAccount.filter(borrower_id=borrower_id)
+        await send_entry(entry, accounts, application_no=application_no, state_label=state_label,
+                         occurred_at=occurred_at, page=page_for(str(application_id), page))
     except Exception:
         log.exception("status message failed unexpectedly", extra=context)
 
 
-def dedup_key(application_id: str, state: str) -> str:
-    return f"status:{application_id}:{state}"
+def dedup_key(application_id: str, state: str, borrower_id: str) -> str:
+    """Return the key that makes one message per application, state and borrower."""
+    return f"status:{application_id}:{state}:{borrower_id}"
+
+
+def needs_sending(entry: NotificationLog) -> bool:
+    """Tell whether a log row still waits for a send: not sent, skipped or failed for good."""
+    if entry.status in ("sent", "skipped"):
+        return False
+    return not (entry.status == "failed" and entry.errcode in PERMANENT_ERRCODES)
 
 
 async def _claim(*, application_id: str, borrower_id: str, state: str) -> NotificationLog | None:
     """Return the log row to send for, or None when this state was already sent, skipped or failed for good."""
-    key = dedup_key(application_id, state)
+    key = dedup_key(application_id, state, borrower_id)
     entry = await NotificationLog.get_or_none(dedup_key=key)
     if entry is None:
         try:
@@ -71,21 +81,21 @@ async def _claim(*, application_id: str, borrower_id: str, state: str) -> Notifi
                                                  dedup_key=key, status="pending")
         except IntegrityError:
             return None  # another worker claimed this state a moment ago
-    elif entry.status in ("sent", "skipped") or (entry.status == "failed" and entry.errcode in PERMANENT_ERRCODES):
-        return None
-    return entry
+    return entry if needs_sending(entry) else None
 
 
-async def _send(entry: NotificationLog, *, application_no: str, state_label: str, occurred_at: datetime, page: str) -> None:
-    accounts = {a.kind: a for a in await WechatAccount.filter(borrower_id=entry.borrower_id)}
+async def send_entry(entry: NotificationLog, accounts: list[WechatAccount], *, application_no: str, state_label: str,
+                     occurred_at: datetime, page: str) -> None:
+    """Send the message of one claimed log row through the borrower's WeChat `accounts`, and record the outcome."""
+    accounts_by_kind = {account.kind: account for account in accounts}
     data = status_fields(application_no=application_no, state_label=state_label, occurred_at=occurred_at)
     client_msg_id = hashlib.sha256(entry.dedup_key.encode()).hexdigest()[:32]
 
-    if "official_account" in accounts:
-        channel, openid = TEMPLATE, accounts["official_account"].openid
+    if "official_account" in accounts_by_kind:
+        channel, openid = TEMPLATE, accounts_by_kind["official_account"].openid
         send = _template_sender(openid, data, page, client_msg_id)
-    elif "mini_program" in accounts:
-        channel, openid = SUBSCRIBE, accounts["mini_program"].openid
+    elif "mini_program" in accounts_by_kind:
+        channel, openid = SUBSCRIBE, accounts_by_kind["mini_program"].openid
         send = _subscribe_sender(openid, data, page)
     else:
         await _finish(entry, status="skipped", channel=None)

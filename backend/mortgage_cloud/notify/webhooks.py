@@ -1,8 +1,8 @@
 """Bank webhooks: one signed event per application state change, sent to the mortgagee's `webhook_url`.
 
-`after_transition` calls `queue_webhook_event`; the `webhook.create_event` job records the event and
-queues its first delivery (`webhook.deliver`, in webhooks_delivery.py). Both run on the job queue,
-so a slow or failing receiver never holds up the pipeline.
+The status outbox (outbox.py) queues `webhook.create_event` for each state change; that job records the
+event and queues its first delivery (`webhook.deliver`, in webhooks_delivery.py). Both run on the job
+queue, so a slow or failing receiver never holds up the pipeline.
 """
 
 import logging
@@ -28,21 +28,6 @@ def register(queue: JobQueue) -> None:
 
     queue.register(CREATE_JOB, create_event)
     queue.register(DELIVER_JOB, deliver)
-
-
-async def queue_webhook_event(*, application_id: UUID | str, state: str) -> None:
-    """Queue the creation of a committed state change's webhook event if the mortgagee has a webhook URL."""
-    from mortgage_cloud.applications.models import Application
-
-    # A failure here is logged, not raised, because the caller still has the pipeline's next step to queue.
-    try:
-        # Checked here as well as in the job, so that institutions without a URL add no job to the queue.
-        has_url = await Application.filter(id=application_id, institution__webhook_url__isnull=False).exists()
-        if has_url:
-            await runtime().notify_queue.enqueue(CREATE_JOB, key=f"webhook-event:{application_id}:{state}",
-                                                 application_id=str(application_id), state=str(state))
-    except Exception:
-        log.exception("webhook event not queued", extra={"application_id": str(application_id), "state": state})
 
 
 async def create_event(*, application_id: str, state: str) -> None:
