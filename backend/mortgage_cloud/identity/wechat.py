@@ -7,6 +7,7 @@ cached in `runtime().cache` (Redis when configured, so all workers share it) and
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -113,14 +114,31 @@ async def call_api(app: WechatApp, call: Callable[[PlatformClient], T]) -> T:
     """Run a wechatpy call with the shared token; on 40001/42001 refresh the token once and retry once."""
     token = await access_token(app)
     try:
-        return await _in_thread(call, PlatformClient(app, access_token=token))
+        return await _in_thread(_call_with_client, app, token, call)
     except WeChatClientException as error:
         if error.errcode not in TOKEN_ERRCODES:
             raise
         log.info("WeChat rejected the access token, refreshing", extra={"app_id": app.app_id, "errcode": error.errcode})
 
     token = await refresh_access_token(app, stale=token)
-    return await _in_thread(call, PlatformClient(app, access_token=token))
+    return await _in_thread(_call_with_client, app, token, call)
+
+
+_thread_clients = threading.local()
+
+
+def _call_with_client(app: WechatApp, token: str, call: Callable[[PlatformClient], T]) -> T:
+    """Run `call` with this thread's client for the app and token.
+
+    Each worker thread keeps its own client, because requests makes no thread-safety promise for a
+    session (psf/requests issue 2766). Keeping it reuses the session's connections instead of opening one per call.
+    """
+    clients: dict[WechatApp, tuple[str, PlatformClient]] = _thread_clients.__dict__.setdefault("clients", {})
+    cached = clients.get(app)
+    if cached is None or cached[0] != token:
+        cached = (token, PlatformClient(app, access_token=token))
+        clients[app] = cached
+    return call(cached[1])
 
 
 async def code_to_session(code: str) -> dict[str, Any]:
