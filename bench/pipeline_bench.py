@@ -53,13 +53,21 @@ async def main(args: argparse.Namespace) -> None:
         profiler = cProfile.Profile() if args.profile else None
         if profiler is not None:
             profiler.enable()
+        cpu_at_start = _machine_cpu()
         single = await _batches(prepared[:args.rounds_single], size=1)
+        await _wait_until_archived_and_notified(prepared[:args.rounds_single])
+        cpu_after_single = _machine_cpu()
         parallel = await _batches(prepared[args.rounds_single:], size=20)
+        await _wait_until_archived_and_notified(prepared[args.rounds_single:])
+        cpu_after_parallel = _machine_cpu()
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(args.profile)
         _print("concurrency 1", *single)
         _print("concurrency 20", *parallel)
+        await _print_steps("concurrency 20", prepared[args.rounds_single:])
+        _print_cpu("concurrency 1", cpu_at_start, cpu_after_single, max(args.rounds_single, 1))
+        _print_cpu("concurrency 20", cpu_after_single, cpu_after_parallel, max(20 * args.rounds_parallel, 1))
         for bank in banks:
             await bank.client.aclose()
         for worker in workers:
@@ -135,6 +143,42 @@ async def _prepare_all(context: DemoContext, cases: list[Case]) -> list:
     return await asyncio.gather(*(one(case) for case in cases))
 
 
+def _machine_cpu() -> dict[str, float]:
+    """Return the CPU seconds (user + system) so far of every process on the machine, summed by role."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    roles: dict[str, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # the process ended while being read
+        role = _role(int(entry.name), command)
+        roles[role] = roles.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return roles
+
+
+def _role(pid: int, command: str) -> str:
+    if pid == os.getpid():
+        return "app (this process)"
+    for marker, role in (("mortgage_cloud.cli worker", "worker"), ("mock-wechat", "mock WeChat"),
+                         ("mock-face", "mock face"), ("postgres", "PostgreSQL"), ("redis-server", "Redis")):
+        if marker in command:
+            return role
+    return "other"
+
+
+def _print_cpu(label: str, before: dict[str, float], after: dict[str, float], proofs: int) -> None:
+    spent = {role: after.get(role, 0.0) - before.get(role, 0.0) for role in after}
+    parts = [f"{role} {seconds * 1000 / proofs:.0f}" for role, seconds in sorted(spent.items(), key=lambda x: -x[1])
+             if seconds > 0]
+    # "other" is whatever else runs on the machine, so it is listed but left out of the total.
+    total = sum(seconds for role, seconds in spent.items() if role != "other")
+    print(f"{label}: machine CPU per proof {total * 1000 / proofs:.0f} ms ({', '.join(parts)} ms)", flush=True)
+
+
 async def _batches(prepared: list, *, size: int) -> tuple[list[float], list[float], float, float]:
     """Submit in batches of `size` at once; return server and client latencies, proofs per second and CPU per proof.
 
@@ -182,6 +226,37 @@ async def _watch(pending: set[str]) -> dict[str, tuple[float, float]]:
                 pending.discard(key)
         await asyncio.sleep(0.05)
     return observed
+
+
+async def _wait_until_archived_and_notified(prepared: list) -> None:
+    """Wait until every application is archived and its borrower was sent the archived message.
+
+    The work after the proof (archiving, the messages) counts in the CPU per proof but not in its latency.
+    """
+    from mortgage_cloud.notify.models import NotificationLog
+
+    ids = [item.drafts[0][1]["id"] for item in prepared]
+    while await NotificationLog.filter(application_id__in=ids, state="archived", status="sent").count() < len(ids):
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.2)
+
+
+async def _print_steps(label: str, prepared: list) -> None:
+    """Print the median time each application spent reaching each state, from the event rows."""
+    from mortgage_cloud.applications.models import ApplicationEvent
+
+    ids = [item.drafts[0][1]["id"] for item in prepared]
+    events = await ApplicationEvent.filter(application_id__in=ids).order_by("id").values(
+        "application_id", "to_state", "occurred_at")
+    last_seen: dict[str, object] = {}
+    waits: dict[str, list[float]] = {}
+    for event in events:
+        key = str(event["application_id"])
+        if event["to_state"] != "submitted" and key in last_seen:
+            waits.setdefault(event["to_state"], []).append((event["occurred_at"] - last_seen[key]).total_seconds())
+        last_seen[key] = event["occurred_at"]
+    parts = [f"{state} {statistics.median(values) * 1000:.0f}" for state, values in waits.items()]
+    print(f"{label}: median ms from the previous state to {', '.join(parts)}", flush=True)
 
 
 def _print(label: str, server: list[float], client: list[float], throughput: float, cpu_per_proof: float) -> None:
