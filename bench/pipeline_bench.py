@@ -19,6 +19,8 @@ import time
 import uuid
 from pathlib import Path
 
+import uvloop
+
 from mortgage_cloud.demo.cases import Case, DemoContext, prepare_case
 from mortgage_cloud.demo.setup import onboard_banks, start_world
 from mortgage_cloud.infra.logging import configure_logging
@@ -306,5 +308,7 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, default=0,
                         help="extra `mortgage-cloud worker` processes beside the app (needs --postgres for Redis)")
     configure_logging("WARNING")
-    asyncio.run(main(parser.parse_args()))
+    # uvloop, as under `mortgage-cloud serve` (Sanic's default) and `mortgage-cloud worker`.
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(main(parser.parse_args()))
     sys.exit(0)

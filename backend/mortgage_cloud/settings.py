@@ -22,9 +22,10 @@ class Settings(BaseSettings):
     workers: int = 1
     log_level: str = "INFO"
 
-    # Jobs one process runs at once. A few pipeline jobs at a time finish each application sooner under load than
-    # many interleaved ones, and notifications and webhooks have their own queue so they never hold up a step.
-    pipeline_concurrency: int = Field(default=4, ge=1)
+    # Jobs one process runs at once. Pipeline steps are mostly CPU, so two jobs per process keep a core busy while
+    # one waits on the database, and a burst is served in arrival order instead of all its jobs slowing together.
+    # Webhooks have their own queue, so they never hold up a step.
+    pipeline_concurrency: int = Field(default=2, ge=1)
     notify_concurrency: int = Field(default=4, ge=1)
 
     # Key for ID and phone numbers at rest (AES-GCM) and for their search hashes (HMAC-SHA256).
