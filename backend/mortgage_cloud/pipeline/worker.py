@@ -28,7 +28,7 @@ def _run(args: argparse.Namespace) -> int:  # noqa: ARG001 - the command takes n
     if not settings.uses_redis:
         log.error("worker needs MC_REDIS_URL: without Redis, jobs stay in the process that queued them")
         return 2
-    # The same event loop as `serve`, where Sanic picks uvloop: its socket handling costs less CPU per job.
+    # The same event loop as `serve`, where Sanic runs on uvloop when it is installed.
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         runner.run(_work())
     return 0
