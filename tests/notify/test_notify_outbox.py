@@ -107,3 +107,18 @@ async def test_outbox_fresh_pending_row_left_alone(prepare):
     await resend_due()
     row = await NotificationLog.get(application_id=application_id, state="archived")
     assert row.status == "pending"
+
+
+async def test_outbox_unsigned_co_owner_asked_to_sign(prepare):
+    prepared = await prepare("joint_owned", skip_co_owner=True)
+    _, application, _ = prepared.drafts[0]
+    co_owner = prepared.actors[1]
+    await co_owner.log_in()
+    await co_owner.verify_identity()
+    # The signing state was reached before the co-owner had an account, so its message is dispatched again.
+    await ApplicationEvent.filter(application_id=application["id"], to_state="signing").update(notify_pending=True)
+
+    await dispatch_batch()
+    row = await NotificationLog.get(application_id=application["id"], state="signing",
+                                    borrower_id=await _borrower_id(co_owner))
+    assert row.status == "sent"

@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from mortgage_cloud.applications.models import Application, ApplicationEvent, Signer
 from mortgage_cloud.applications.states import LABELS, State
-from mortgage_cloud.identity.models import WechatAccount
+from mortgage_cloud.identity.models import Borrower, WechatAccount
 from mortgage_cloud.infra.runtime import runtime
 from mortgage_cloud.notify.messages import page_for
 from mortgage_cloud.notify.models import NotificationLog
@@ -113,7 +113,11 @@ async def _claim_events() -> tuple[list[ApplicationEvent], dict[UUID, Applicatio
 
 async def _message_rows(events: list[ApplicationEvent], applications: dict[UUID, Application],
                         connection) -> list[NotificationLog]:
-    """Return one pending message row per event and borrower: the applicant and every co-owner who signs."""
+    """Return one pending message row per event and borrower: the applicant and every co-owner with an account.
+
+    A co-owner is found by the ID-number hash as well as by signature, so one who has not signed yet still
+    gets the message that prompts them to sign.
+    """
     recipients: dict[UUID, set[UUID]] = defaultdict(set)
     for application in applications.values():
         if application.borrower_id is not None:  # a cancellation has no borrower
@@ -122,6 +126,18 @@ async def _message_rows(events: list[ApplicationEvent], applications: dict[UUID,
                      .using_db(connection).values_list("application_id", "borrower_id"))
     for application_id, borrower_id in signers:
         recipients[application_id].add(borrower_id)
+
+    owners_by_hash: dict[str, set[UUID]] = defaultdict(set)
+    for application in applications.values():
+        for mortgagor in application.mortgagors or []:
+            if mortgagor.get("id_hash"):
+                owners_by_hash[mortgagor["id_hash"]].add(application.id)
+    if owners_by_hash:
+        borrowers = await (Borrower.filter(id_hash__in=list(owners_by_hash)).using_db(connection)
+                           .values_list("id", "id_hash"))
+        for borrower_id, id_hash in borrowers:
+            for application_id in owners_by_hash[id_hash]:
+                recipients[application_id].add(borrower_id)
 
     return [
         NotificationLog(application_id=event.application_id, borrower_id=borrower_id, state=event.to_state,
