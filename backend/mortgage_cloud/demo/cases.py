@@ -50,6 +50,8 @@ class Outcome:
     # Set for applications with no mini-program borrower (cancellations, the PC flow): documents are downloaded as this bank.
     bank: Bank | None = field(default=None, repr=False)
     note: str = ""  # printed under the table, such as a kiosk session's evidence
+    # The WeChat openids of each co-owner who logged in, so the report checks that they were sent messages too.
+    co_owner_openids: list[list[str]] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -82,6 +84,10 @@ async def run_case(ctx: DemoContext, case: Case) -> list[Outcome]:
     prepared = await prepare_case(ctx, case)
     outcomes = await asyncio.gather(*(_submit_and_wait(prepared.primary, bank, application, case)
                                       for bank, application, _ in prepared.drafts))
+    co_owner_openids = [[co_owner.wechat_user["mini_program_openid"], co_owner.wechat_user["official_account_openid"]]
+                        for co_owner in prepared.actors[1:] if co_owner.wechat_user]
+    for outcome in outcomes:
+        outcome.co_owner_openids = co_owner_openids
     for co_owner in prepared.actors[1:]:
         await co_owner.aclose()  # the primary stays open: the report downloads the documents as that borrower
     if case.cancel_after_proof and outcomes[0].state == "archived":

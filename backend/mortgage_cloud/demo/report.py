@@ -22,14 +22,16 @@ def print_outcomes(outcomes: list[Outcome], verdicts: list[bool]) -> None:
 
 
 async def count_status_messages(outcomes: list[Outcome]) -> tuple[int, int]:
-    """Return (messages the mock WeChat recorded for the demo's borrowers, borrowers who got none)."""
+    """Return (messages the mock WeChat recorded for the demo's borrowers and co-owners, those who got none)."""
     total, silent = 0, 0
     for actor in {id(o.actor): o.actor for o in outcomes if o.actor is not None}.values():
-        openids = {actor.wechat_user["mini_program_openid"], actor.wechat_user["official_account_openid"]}
-        messages = [m for openid in openids
-                    for m in (await actor.wechat.get("/mock/messages", params={"openid": openid})).json()["messages"]]
-        total += len(messages)
-        silent += 0 if messages else 1
+        people = [[actor.wechat_user["mini_program_openid"], actor.wechat_user["official_account_openid"]]]
+        people += next(o.co_owner_openids for o in outcomes if o.actor is actor)
+        for openids in people:
+            messages = [m for openid in openids for m in
+                        (await actor.wechat.get("/mock/messages", params={"openid": openid})).json()["messages"]]
+            total += len(messages)
+            silent += 0 if messages else 1
     return total, silent
 
 

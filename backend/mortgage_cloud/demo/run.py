@@ -111,7 +111,7 @@ async def _report(world: World, outcomes: list[Outcome], output_dir: Path) -> bo
         print(f"submit to proof: n={len(seconds)} median={statistics.median(seconds):.3f}s p95={p95:.3f}s")
 
     messages, silent = await count_status_messages(outcomes)
-    print(f"WeChat status messages recorded by the mock: {messages}; borrowers who got none: {silent}")
+    print(f"WeChat status messages recorded by the mock: {messages}; borrowers and co-owners who got none: {silent}")
     valid_proofs = await write_documents(world, outcomes, output_dir)
     proofs = sum(1 for o in outcomes if o.state == "archived")
     print(f"proofs accepted by pdfsig: {valid_proofs}/{proofs}; documents written to {output_dir / 'documents'}")
