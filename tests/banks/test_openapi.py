@@ -1,15 +1,11 @@
 """The bank API's OpenAPI description, and its documentation page rendered offline in headless Chromium."""
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
+from browser_support import loopback_page
 from openapi_spec_validator import validate
-from playwright.async_api import async_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -120,23 +116,8 @@ async def test_openapi_docs_asset_path_traversal_not_found(client):
 
 @pytest.fixture
 async def browser_page():
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = await browser.new_context()
-        outside: list[str] = []
-
-        async def only_loopback(route):
-            if urlsplit(route.request.url).hostname == "127.0.0.1":
-                await route.continue_()
-            else:
-                outside.append(route.request.url)
-                await route.abort()
-
-        await context.route("**/*", only_loopback)
-        page = await context.new_page()
-        page.outside_requests = outside
+    async with loopback_page() as page:
         yield page
-        await browser.close()
 
 
 async def test_openapi_docs_page_renders_offline(browser_page, server_url, spec):

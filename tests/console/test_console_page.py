@@ -1,40 +1,19 @@
 """The officers' console page in headless Chromium against the real app."""
 
 from datetime import date, timedelta
-from urllib.parse import urlsplit
 
 import pytest
+from browser_support import loopback_page
 from console_support import PASSWORD
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 STEP_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture
 async def browser_page():
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = await browser.new_context(locale="zh-CN", accept_downloads=True)
-        outside: list[str] = []
-
-        async def only_loopback(route):
-            if urlsplit(route.request.url).hostname == "127.0.0.1":
-                await route.continue_()
-            else:
-                outside.append(route.request.url)
-                await route.abort()
-
-        await context.route("**/*", only_loopback)
-        page = await context.new_page()
-        page.outside_requests = outside
-        page.script_errors = []
-        page.on("pageerror", lambda error: page.script_errors.append(str(error)))
-        page.on("dialog", lambda dialog: dialog.accept())
+    async with loopback_page(accept_dialogs=True, locale="zh-CN", accept_downloads=True) as page:
         yield page
-        await browser.close()
 
 
 async def log_in_on_page(page, server_url: str, officer, *, password: str = PASSWORD) -> None:

@@ -3,14 +3,12 @@
 from urllib.parse import urlsplit
 
 import pytest
+from browser_support import loopback_page
 from kiosk_support import create_application, wait_for_outcome
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from mortgage_cloud.mocks.face_images import face_image_for
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 STEP_TIMEOUT_MS = 30_000
 
 
@@ -20,25 +18,8 @@ FAKE_CAMERA_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-med
 
 @pytest.fixture
 async def browser_page():
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + FAKE_CAMERA_ARGS)
-        context = await browser.new_context(locale="zh-CN", permissions=["camera"])
-        outside: list[str] = []
-
-        async def only_loopback(route):
-            if urlsplit(route.request.url).hostname == "127.0.0.1":
-                await route.continue_()
-            else:
-                outside.append(route.request.url)
-                await route.abort()
-
-        await context.route("**/*", only_loopback)
-        page = await context.new_page()
-        page.outside_requests = outside
-        page.script_errors = []
-        page.on("pageerror", lambda error: page.script_errors.append(str(error)))
+    async with loopback_page(extra_args=tuple(FAKE_CAMERA_ARGS), locale="zh-CN", permissions=["camera"]) as page:
         yield page
-        await browser.close()
 
 
 async def open_kiosk(page, server_url: str, visit) -> None:

@@ -1,40 +1,20 @@
 """The registry staff console (/h5/registry/) in headless Chromium against the real app and a manual-review case."""
 
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import async_playwright, expect
+from browser_support import loopback_page
+from playwright.async_api import expect
 from registry_console_support import objection_in_review, staff_login, store_reviews
 
 from mortgage_cloud.review.models import StaffRole
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 STEP_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture
 async def browser_page():
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = await browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-        outside: list[str] = []
-
-        async def only_loopback(route):
-            if urlsplit(route.request.url).hostname == "127.0.0.1":
-                await route.continue_()
-            else:
-                outside.append(route.request.url)
-                await route.abort()
-
-        await context.route("**/*", only_loopback)
-        page = await context.new_page()
-        page.outside_requests = outside
-        page.script_errors = []
-        page.on("pageerror", lambda error: page.script_errors.append(str(error)))
+    async with loopback_page(locale="zh-CN", timezone_id="Asia/Shanghai") as page:
         yield page
-        await browser.close()
 
 
 async def log_in(page, server_url: str, client, role: StaffRole = StaffRole.REVIEWER, hash_part: str = "") -> None:

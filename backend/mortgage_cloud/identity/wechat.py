@@ -130,8 +130,8 @@ _thread_clients = threading.local()
 def _call_with_client(app: WechatApp, token: str, call: Callable[[PlatformClient], T]) -> T:
     """Run `call` with this thread's client for the app and token.
 
-    Each worker thread keeps its own client, because requests makes no thread-safety promise for a
-    session (psf/requests issue 2766). Keeping it reuses the session's connections instead of opening one per call.
+    Each worker thread keeps its own client, because requests does not document its session as
+    thread-safe. Keeping the client reuses its session's connections instead of opening one per call.
     """
     clients: dict[WechatApp, tuple[str, PlatformClient]] = _thread_clients.__dict__.setdefault("clients", {})
     cached = clients.get(app)
