@@ -2,12 +2,16 @@
 
 import io
 import math
+import zlib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
-from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils import generic, layout
+from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.images import PdfImage
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.stamp import TextStampStyle
 
 CJK_FONT_COLLECTION = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -23,13 +27,13 @@ def stamp_style(*, signature_image: bytes | None, seal_text: str | None, caption
     CJK font for every signature cost about 0.45 s, most of a signature's time.
     """
     if signature_image is not None:
-        picture = _signature_picture(signature_image)
+        background = PdfImage(with_caption(_signature_picture(signature_image), caption))
     else:
-        picture = _cached_seal(seal_text or "").copy()
+        background = EncodedImage(_encoded_seal(seal_text or "", caption))
 
     return TextStampStyle(
         stamp_text="",
-        background=PdfImage(with_caption(picture, caption)),
+        background=background,
         background_opacity=1.0,
         background_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID,
@@ -58,6 +62,60 @@ def with_caption(picture: Image.Image, caption: str) -> Image.Image:
 @lru_cache(maxsize=4)
 def _caption_font(pixels: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(CJK_FONT_COLLECTION), pixels, index=0)
+
+
+@dataclass(frozen=True)
+class EncodedPicture:
+    """An RGBA picture as the two Flate-compressed streams of a PDF image: colour, and alpha as its soft mask."""
+
+    width: int
+    height: int
+    colour: bytes
+    alpha: bytes
+
+    @classmethod
+    def of(cls, picture: Image.Image) -> "EncodedPicture":
+        rgba = picture.convert("RGBA")
+        return cls(width=rgba.width, height=rgba.height, colour=zlib.compress(rgba.convert("RGB").tobytes(), 9),
+                   alpha=zlib.compress(rgba.getchannel("A").tobytes(), 9))
+
+    def add_to(self, writer: BasePdfFileWriter) -> generic.IndirectObject:
+        """Add the image's streams to the writer and return a reference to the colour image."""
+        mask = writer.add_object(generic.StreamObject(self._entries("/DeviceGray"), encoded_data=self.alpha))
+        entries = self._entries("/DeviceRGB")
+        entries[pdf_name("/SMask")] = mask
+        return writer.add_object(generic.StreamObject(entries, encoded_data=self.colour))
+
+    def _entries(self, colour_space: str) -> generic.DictionaryObject:
+        return generic.DictionaryObject({
+            pdf_name("/Type"): pdf_name("/XObject"),
+            pdf_name("/Subtype"): pdf_name("/Image"),
+            pdf_name("/Width"): generic.NumberObject(self.width),
+            pdf_name("/Height"): generic.NumberObject(self.height),
+            pdf_name("/ColorSpace"): pdf_name(colour_space),
+            pdf_name("/BitsPerComponent"): generic.NumberObject(8),
+            pdf_name("/Filter"): pdf_name("/FlateDecode"),
+        })
+
+
+class EncodedImage(PdfImage):
+    """A `PdfImage` that adds streams compressed beforehand, so a seal used all day is compressed once."""
+
+    def __init__(self, encoded: EncodedPicture) -> None:
+        super().__init__(Image.new("1", (encoded.width, encoded.height)))  # only its size is read
+        self._encoded = encoded
+
+    @property
+    def image_ref(self) -> generic.IndirectObject:
+        if self._image_ref is None or self._image_ref.get_pdf_handler() is not self.writer:
+            self._image_ref = self._encoded.add_to(self.writer)
+        return self._image_ref
+
+
+@lru_cache(maxsize=64)
+def _encoded_seal(name: str, caption: str) -> EncodedPicture:
+    # Seal captions carry the date, not the time, so every seal of one organisation on one day hits this cache.
+    return EncodedPicture.of(with_caption(_cached_seal(name).copy(), caption))
 
 
 @lru_cache(maxsize=64)

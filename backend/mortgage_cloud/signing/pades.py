@@ -176,7 +176,9 @@ def _require_free_field(writer: IncrementalPdfFileWriter, field_name: str) -> No
 
 def _appearance(signer_name: str, signed_at: datetime, signature_image: bytes | None, seal_text: str | None):
     local = signed_at.astimezone(DISPLAY_ZONE)
-    caption = f"{signer_name}\n{local:%Y年%m月%d日 %H:%M:%S}"
+    # An organisation's seal shows the day, as a paper seal's date does. The exact time is in the signature itself.
+    moment = f"{local:%Y年%m月%d日}" if seal_text is not None else f"{local:%Y年%m月%d日 %H:%M:%S}"
+    caption = f"{signer_name}\n{moment}"
     return stamp_style(signature_image=signature_image, seal_text=seal_text, caption=caption)
 
 
