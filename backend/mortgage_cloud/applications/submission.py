@@ -13,18 +13,19 @@ log = logging.getLogger(__name__)
 
 
 async def submit(*, application: Application, actor: str) -> Application:
-    """Hand a fully signed application to the pipeline; refuse, with the missing signers, when it is not."""
-    await application.refresh_from_db(fields=["state"])
+    """Hand a fully signed application to the pipeline; reject it, naming the missing signers, when it is not.
+
+    `application` must be freshly read: its state picks the error, and the guarded transition decides.
+    """
     if application.state in (State.DOCUMENTS_READY, State.SIGNING):
         await _refuse_unsigned(application)
     if application.state != State.SIGNED:
         raise Conflict("当前状态不能提交。", code="NOT_SUBMITTABLE", state=str(application.state))
 
     moved = await transition(application.id, from_states=[State.SIGNED], to_state=State.SUBMITTED, actor=actor,
-                             submitted_at=utcnow())
+                             apply_to=application, submitted_at=utcnow())
     if not moved:
         raise Conflict("该申请已经提交。", code="ALREADY_SUBMITTED")
-    await application.refresh_from_db()
     return application
 
 

@@ -30,11 +30,14 @@ async def transition(
     actor: str,
     reasons: list[dict[str, Any]] | None = None,
     connection: Any = None,
+    apply_to: Application | None = None,
     **changes: Any,
 ) -> bool:
     """Move the application to `to_state` if it is in one of `from_states`; return whether this call moved it.
 
     Two workers racing on one step both run this; the row count of the guarded UPDATE picks exactly one.
+    When this call moves it, the new state and `changes` are also set on `apply_to`, the caller's copy
+    of the row, so that the caller's next step need not read the row again.
     """
     allowed = {str(state) for state in from_states}
     if connection is None:
@@ -45,6 +48,8 @@ async def transition(
 
     if moved_from is None:
         return False
+    if apply_to is not None:
+        apply_to.update_from_dict({"state": to_state, **changes})
     log.info("application state changed", extra={
         "application_id": str(application_id), "from_state": moved_from, "to_state": str(to_state), "actor": actor,
         "rule_codes": [reason.get("code") for reason in reasons or []],

@@ -137,7 +137,7 @@ async def _finish(entry: NotificationLog, *, status: str, channel: str | None, e
     entry.channel = channel
     entry.errcode = errcode
     entry.msgid = msgid
-    await entry.save()
+    await entry.save(update_fields=["status", "channel", "errcode", "msgid", "attempts", "updated_at"])
 
     extra = {"application_id": str(entry.application_id), "borrower_id": str(entry.borrower_id),
              "state": entry.state, "channel": channel, "errcode": errcode, "attempts": entry.attempts}

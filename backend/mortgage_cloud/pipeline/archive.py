@@ -4,6 +4,8 @@ import hashlib
 import json
 import logging
 
+from tortoise.exceptions import IntegrityError
+
 from mortgage_cloud.applications.models import Application, ApplicationDocument, ApplicationEvent, Signer
 from mortgage_cloud.infra.runtime import runtime
 from mortgage_cloud.pipeline.models import ArchiveRecord
@@ -21,9 +23,10 @@ async def archive_case_file(application: Application) -> ArchiveRecord:
     body = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode()
     key = f"archive/{application.created_at:%Y}/{application.application_no}/manifest.json"
     digest = await runtime().storage.put(key, body)
-    record, _ = await ArchiveRecord.get_or_create(
-        application_id=application.id, defaults={"manifest_key": key, "manifest_sha256": digest}
-    )
+    try:
+        record = await ArchiveRecord.create(application_id=application.id, manifest_key=key, manifest_sha256=digest)
+    except IntegrityError:
+        return await ArchiveRecord.get(application_id=application.id)  # another worker archived it meanwhile
     log.info("case file archived", extra={"application_id": str(application.id), "manifest_sha256": digest})
     return record
 

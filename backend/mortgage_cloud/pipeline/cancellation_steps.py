@@ -20,7 +20,7 @@ from mortgage_cloud.applications.transitions import (
 from mortgage_cloud.errors import AppError
 from mortgage_cloud.infra.runtime import runtime
 from mortgage_cloud.pipeline import checks
-from mortgage_cloud.pipeline.proofs import PROOF_KIND, verification_url
+from mortgage_cloud.pipeline.proofs import store_proof_row, verification_url
 from mortgage_cloud.pipeline.steps import _conclude, archive
 from mortgage_cloud.review.catalogue import Finding, finding
 
@@ -92,14 +92,15 @@ async def register(application: Application) -> bool:
                 connection=connection,
             )
             moved = await transition(application.id, from_states=[State.REVIEWED], to_state=State.REGISTERED,
-                                     actor=SYSTEM_REGISTRY, connection=connection, mortgage_right_id=right.id)
+                                     actor=SYSTEM_REGISTRY, connection=connection, apply_to=application,
+                                     mortgage_right_id=right.id)
     except AppError as error:
         # Another cancellation closed the mortgage after this one was accepted: nothing is left to cancel.
         log.info("mortgage cancellation rejected by the register",
                  extra={"application_id": str(application.id), "code": error.code})
         reasons = [finding("MORTGAGE_NOT_CURRENT", proof_no=application.cancels_proof_no).to_dict()]
         return await transition(application.id, from_states=[State.REVIEWED], to_state=State.REJECTED,
-                                actor=SYSTEM_REGISTRY, reasons=reasons, findings=reasons)
+                                actor=SYSTEM_REGISTRY, reasons=reasons, apply_to=application, findings=reasons)
     if moved:
         await after_transition(application.id, State.REGISTERED)
     return moved
@@ -109,7 +110,7 @@ async def issue_proof(application: Application) -> bool:
     """Render the cancellation proof, seal it with the registry's seal and deliver it (制证/发证)."""
     await issue_cancellation_proof(application)
     return await transition(application.id, from_states=[State.REGISTERED], to_state=State.PROOF_ISSUED,
-                            actor=SYSTEM_REGISTRY, proof_issued_at=utcnow())
+                            actor=SYSTEM_REGISTRY, apply_to=application, proof_issued_at=utcnow())
 
 
 async def issue_cancellation_proof(application: Application) -> ApplicationDocument:
@@ -123,10 +124,7 @@ async def issue_cancellation_proof(application: Application) -> ApplicationDocum
 
     key = f"applications/{application.id}/proof.pdf"
     digest = await runtime().storage.put(key, sealed)
-    document, _ = await ApplicationDocument.update_or_create(
-        application_id=application.id, kind=PROOF_KIND,
-        defaults={"storage_key": key, "sha256": digest, "signature_count": 1, "page_count": 1},
-    )
+    document = await store_proof_row(application.id, storage_key=key, sha256=digest)
     log.info("cancellation proof issued", extra={"application_id": str(application.id), "proof_no": right.proof_no})
     return document
 

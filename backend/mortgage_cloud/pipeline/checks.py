@@ -54,11 +54,11 @@ async def check_mortgagee(application: Application) -> list[Finding]:
     return []
 
 
-async def check_signers(application: Application) -> list[Finding]:
+def check_signers(signers: list[Signer]) -> list[Finding]:
     """Check that every mortgagor signed after a face verification fresh at signing time, and that the bank sealed."""
     window = timedelta(seconds=runtime().settings.face_fresh_seconds)
     findings: list[Finding] = []
-    for signer in await Signer.filter(application_id=application.id).order_by("role", "position"):
+    for signer in sorted(signers, key=lambda signer: (signer.role, signer.position)):
         if signer.signed_at is None:
             code = "CO_OWNER_NOT_SIGNED" if signer.role == "mortgagor" else "SIGNATURE_MISSING"
             findings.append(finding(code, signer=signer.name, role=signer.role))
@@ -72,12 +72,14 @@ def _fresh(verified_at: datetime | None, signed_at: datetime, window: timedelta)
     return verified_at is not None and timedelta(0) <= signed_at - verified_at <= window
 
 
-async def check_signatures(application: Application) -> list[Finding]:
+async def check_signatures(application: Application, signers: list[Signer]) -> list[Finding]:
     """Check each document's PAdES signatures and that the signed data equals the application's data."""
-    expected_fields = await _expected_signature_fields(application)
+    expected_fields = {f"{signer.role}_{signer.position}" for signer in signers if signer.signed_at is not None}
+    documents = {document.kind: document for document in await ApplicationDocument.filter(
+        application_id=application.id, kind__in=list(DOCUMENT_KINDS))}
     findings: list[Finding] = []
     for kind in DOCUMENT_KINDS:
-        document = await ApplicationDocument.get_or_none(application_id=application.id, kind=kind)
+        document = documents.get(kind)
         if document is None:
             findings.append(finding("SIGNATURE_MISSING", document=kind))
             continue
@@ -87,11 +89,6 @@ async def check_signatures(application: Application) -> list[Finding]:
         if embedded_data != application.document_data:
             findings.append(finding("DOCUMENT_DATA_MISMATCH", document=kind, field="document-data.json"))
     return findings
-
-
-async def _expected_signature_fields(application: Application) -> set[str]:
-    signers = await Signer.filter(application_id=application.id, signed_at__isnull=False)
-    return {f"{signer.role}_{signer.position}" for signer in signers}
 
 
 def _signature_findings(kind: str, checks: list[Any], expected_fields: set[str]) -> list[Finding]:

@@ -1,8 +1,10 @@
 """Issuing the registration proof (不动产登记证明): render, seal with the registry's seal, store."""
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
+
+from tortoise.exceptions import IntegrityError
 
 from mortgage_cloud.applications.models import Application, ApplicationDocument
 from mortgage_cloud.infra import pii
@@ -67,12 +69,20 @@ async def issue_proof_document(application: Application) -> ApplicationDocument:
 
     key = f"applications/{application.id}/proof.pdf"
     digest = await runtime().storage.put(key, sealed)
-    document, _ = await ApplicationDocument.update_or_create(
-        application_id=application.id, kind=PROOF_KIND,
-        defaults={"storage_key": key, "sha256": digest, "signature_count": 1, "page_count": 1},
-    )
+    document = await store_proof_row(application.id, storage_key=key, sha256=digest)
     log.info("proof issued", extra={"application_id": str(application.id), "proof_no": right.proof_no})
     return document
+
+
+async def store_proof_row(application_id: Any, *, storage_key: str, sha256: str) -> ApplicationDocument:
+    """Record the proof file: one INSERT the first time, and an UPDATE when a resumed step issues it again."""
+    values = {"storage_key": storage_key, "sha256": sha256, "signature_count": 1, "page_count": 1}
+    try:
+        return await ApplicationDocument.create(application_id=application_id, kind=PROOF_KIND, **values)
+    except IntegrityError:
+        document = await ApplicationDocument.get(application_id=application_id, kind=PROOF_KIND)
+        await document.update_from_dict(values).save()
+        return document
 
 
 def _obligor(mortgagor: dict) -> str:

@@ -25,24 +25,35 @@ async def advance(*, application_id: str) -> None:
     application_id_var.set(application_id)
     token = running_steps.set(True)
     try:
-        moved_before = False
+        application = await _load(application_id)
         for _ in range(len(State) + 1):
-            moved_before = await _run_step(application_id, moved_before=moved_before)
-            if not moved_before:
+            if application is None:
                 return
+            state_before = application.state
+            if not await _run_step(application):
+                return
+            if application.state == state_before:
+                application = await _load(application_id)  # a step that did not update its copy
+            failpoints.hit(f"exit_after:{application.state}")
     finally:
         running_steps.reset(token)
 
 
-async def _run_step(application_id: str, *, moved_before: bool) -> bool:
-    application = await Application.get_or_none(id=application_id)
+async def _load(application_id: str) -> Application | None:
+    # The institution comes along because the platform check and the registration both read it.
+    application = await Application.get_or_none(id=application_id).select_related("institution")
     if application is None:
         log.warning("pipeline job for a missing application")
-        return False
-    if moved_before:
-        # The state the previous step moved the application to, loaded here rather than by a query of its own.
-        failpoints.hit(f"exit_after:{application.state}")
+    return application
 
+
+async def _run_step(application: Application) -> bool:
+    """Run the step for the application's state; return whether it moved the application on.
+
+    Steps set the new state and fields on the object they are given, so the next step starts from it
+    without reading the row again. If another worker moved the application first, the step's guarded
+    transition fails, so an outdated copy is never acted on.
+    """
     step = STEPS.get(State(application.state))
     if step is None:
         return False  # another worker already moved it past the pipeline, or it waits for a person

@@ -6,7 +6,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from mortgage_cloud.applications.models import Application
+from mortgage_cloud.applications.models import Application, Signer
 from mortgage_cloud.applications.states import State
 from mortgage_cloud.applications.transitions import (
     SYSTEM_PIPELINE,
@@ -29,9 +29,9 @@ async def platform_check(application: Application) -> bool:
     findings = await checks.claim_unit(application)
     findings += await checks.check_consent(application)
     findings += await checks.check_mortgagee(application)
-    findings += await checks.check_signers(application)
-
-    findings += await checks.check_signatures(application)
+    signers = await Signer.filter(application_id=application.id)
+    findings += checks.check_signers(signers)
+    findings += await checks.check_signatures(application, signers)
 
     snapshot = await get_unit_snapshot(application.unit_no)
     if snapshot is None or snapshot.ownership is None:
@@ -100,8 +100,8 @@ async def register(application: Application) -> bool:
             recorded_by=SYSTEM_REGISTRY, registered_at=utcnow(), connection=connection,
         )
         moved = await transition(application.id, from_states=[State.REVIEWED], to_state=State.REGISTERED,
-                                 actor=SYSTEM_REGISTRY, connection=connection, proof_no=right.proof_no,
-                                 mortgage_right_id=right.id)
+                                 actor=SYSTEM_REGISTRY, connection=connection, apply_to=application,
+                                 proof_no=right.proof_no, mortgage_right_id=right.id)
     if moved:
         await after_transition(application.id, State.REGISTERED)
     return moved
@@ -113,7 +113,7 @@ async def issue_proof(application: Application) -> bool:
 
     await issue_proof_document(application)
     return await transition(application.id, from_states=[State.REGISTERED], to_state=State.PROOF_ISSUED,
-                            actor=SYSTEM_REGISTRY, proof_issued_at=utcnow())
+                            actor=SYSTEM_REGISTRY, apply_to=application, proof_issued_at=utcnow())
 
 
 async def archive(application: Application) -> bool:
@@ -122,7 +122,7 @@ async def archive(application: Application) -> bool:
 
     await archive_case_file(application)
     return await transition(application.id, from_states=[State.PROOF_ISSUED], to_state=State.ARCHIVED,
-                            actor=SYSTEM_REGISTRY)
+                            actor=SYSTEM_REGISTRY, apply_to=application)
 
 
 async def _conclude(application: Application, findings: list[Finding], *, passed: State, actor: str,
@@ -132,7 +132,7 @@ async def _conclude(application: Application, findings: list[Finding], *, passed
     reasons = [item.to_dict() for item in findings]
     changes: dict[str, Any] = {"findings": reasons} if findings else {}
     moved = await transition(application.id, from_states=[application.state], to_state=to_state, actor=actor,
-                             reasons=reasons, connection=connection, **changes)
+                             reasons=reasons, connection=connection, apply_to=application, **changes)
     return moved, to_state
 
 
