@@ -11,10 +11,12 @@ import argparse
 import asyncio
 import cProfile
 import os
+import pstats
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -33,6 +35,9 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 async def main(args: argparse.Namespace) -> None:
     from mortgage_cloud.registry.seed import find_scenario_units, seed_register
 
+    profiler = ThreadProfiler() if args.profile else None
+    if profiler is not None:
+        profiler.install()
     database_url, drop = await _database(args.postgres)
     output_dir = Path(tempfile.mkdtemp(prefix="mc-bench-"))
     mocks = None if args.mocks_in_process else (await MockProcess.start("mock-wechat"),
@@ -52,9 +57,8 @@ async def main(args: argparse.Namespace) -> None:
               f"{args.workers}, mocks: {'in process' if args.mocks_in_process else 'own processes'}; "
               f"prepared {len(prepared)} signed applications", flush=True)
 
-        profiler = cProfile.Profile() if args.profile else None
         if profiler is not None:
-            profiler.enable()
+            profiler.start()
         cpu_at_start = _machine_cpu()
         single = await _batches(prepared[:args.rounds_single], size=1)
         await _wait_until_archived_and_notified(prepared[:args.rounds_single])
@@ -63,8 +67,7 @@ async def main(args: argparse.Namespace) -> None:
         await _wait_until_archived_and_notified(prepared[args.rounds_single:])
         cpu_after_parallel = _machine_cpu()
         if profiler is not None:
-            profiler.disable()
-            profiler.dump_stats(args.profile)
+            profiler.stop_and_dump(args.profile)
         _print("concurrency 1", *single)
         _print("concurrency 20", *parallel)
         await _print_steps("concurrency 20", prepared[args.rounds_single:])
@@ -81,6 +84,46 @@ async def main(args: argparse.Namespace) -> None:
     finally:
         await world.close()
         await drop()
+
+
+class ThreadProfiler:
+    """cProfile over every thread of this process: the event loop and the threads that sign, render and call WeChat.
+
+    cProfile watches only the thread that enables it. Python 3.11 cannot hook a running thread from
+    outside, so `install` hooks every thread started later (the pools start theirs lazily), and each
+    hooked thread enables a profiler of its own at its first function call after `start`.
+    """
+
+    def __init__(self) -> None:
+        self._profiles: list[cProfile.Profile] = []
+        self._lock = threading.Lock()
+        self._measuring = False
+
+    def install(self) -> None:
+        threading.setprofile(self._on_call)
+
+    def start(self) -> None:
+        self._measuring = True
+        self._enable_here()
+
+    def _on_call(self, *_: object) -> None:
+        if self._measuring:
+            self._enable_here()  # replaces this hook in the calling thread
+
+    def _enable_here(self) -> None:
+        profile = cProfile.Profile(time.thread_time)  # CPU time, so waits on the network count as nothing
+        with self._lock:
+            self._profiles.append(profile)
+        profile.enable()
+
+    def stop_and_dump(self, path: str) -> None:
+        self._measuring = False
+        with self._lock:
+            profiles = list(self._profiles)
+        merged = pstats.Stats(profiles[0])
+        for profile in profiles[1:]:
+            merged.add(profile)
+        merged.dump_stats(path)
 
 
 class MockProcess:
@@ -302,7 +345,7 @@ if __name__ == "__main__":
     parser.add_argument("--rounds-parallel", type=int, default=2, help="batches of 20 applications submitted at once")
     parser.add_argument("--seed", type=int, default=20261204)
     parser.add_argument("--profile", metavar="FILE",
-                        help="write a cProfile of this process over the submissions to FILE (read it with pstats)")
+                        help="write a cProfile of all threads of this process over the submissions to FILE (read it with pstats)")
     parser.add_argument("--mocks-in-process", action="store_true",
                         help="run the mock WeChat and face servers inside the app's process (default: own processes)")
     parser.add_argument("--workers", type=int, default=0,
