@@ -86,7 +86,7 @@ def _register_blueprints(app: Sanic) -> None:
 def _register_lifecycle(app: Sanic, settings: Settings) -> None:
     @app.before_server_start
     async def open_runtime(app: Sanic) -> None:
-        app.ctx.runtime = await start_runtime(settings)
+        app.ctx.runtime = await start_runtime(settings, warm_up=True)
         log.info("server starting", extra={"port": settings.port})
 
     @app.after_server_stop

@@ -75,7 +75,7 @@ async def start_world(*, output_dir: Path, database_url: str | None, redis_url: 
     )
 
     await migrate_db(settings)
-    await start_runtime(settings)
+    await start_runtime(settings, warm_up=True)
     app = create_app(settings, manage_runtime=False)
     app.config.MOTD = False  # the demo's own table is what the user reads
     server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)

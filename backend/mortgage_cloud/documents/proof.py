@@ -69,7 +69,7 @@ def render_proof_pdf(proof: ProofData) -> bytes:
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle(f"不动产登记证明 {proof.proof_no}")
     canvas.setAuthor(proof.registry_name)
-    font = _font()
+    font = proof_font()
 
     _draw_header(canvas, proof, font)
     _draw_table(canvas, _rows(proof), font)
@@ -98,8 +98,9 @@ def other_details(proof: ProofData) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _font() -> str:
-    # Registering parses the 17 MB collection once per process; later proofs reuse the parsed font.
+def proof_font() -> str:
+    """Register the proof's CJK font with reportlab once per process and return its name."""
+    # Registering parses the 17 MB collection; later proofs reuse the parsed font.
     pdfmetrics.registerFont(TTFont(FONT_NAME, FONT_FILE, subfontIndex=0))
     return FONT_NAME
 

@@ -33,8 +33,11 @@ def runtime() -> Runtime:
     return _current
 
 
-async def start_runtime(settings: Settings, *, create_schema: bool = False) -> Runtime:
-    """Open the database, cache, queue and storage, register the jobs and start the queue's workers."""
+async def start_runtime(settings: Settings, *, create_schema: bool = False, warm_up: bool = False) -> Runtime:
+    """Open the database, cache, queue and storage, register the jobs and start the queue's workers.
+
+    With `warm_up`, a long-running process (server, worker, demo) also loads what proofs need in the background.
+    """
     global _current
 
     await init_db(settings, create_schema=create_schema)
@@ -70,6 +73,11 @@ async def start_runtime(settings: Settings, *, create_schema: bool = False) -> R
     from mortgage_cloud.maintenance import maintain_forever
 
     _current.extras["maintenance"] = asyncio.create_task(maintain_forever())
+
+    if warm_up:
+        from mortgage_cloud.pipeline.warm_up import warm_up_in_background
+
+        _current.extras["warm_up"] = asyncio.create_task(warm_up_in_background(settings.registry_name))
     return _current
 
 
@@ -95,7 +103,7 @@ async def stop_runtime() -> None:
     if _current is None:
         return
     _current.extras.pop("status_outbox", None)
-    for name in ("pipeline_sweeper", "maintenance", "status_dispatcher"):
+    for name in ("pipeline_sweeper", "maintenance", "status_dispatcher", "warm_up"):
         task = _current.extras.pop(name, None)
         if task is not None:
             task.cancel()

@@ -40,7 +40,7 @@ async def _work() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopping.set)
 
-    await start_runtime(get_settings())
+    await start_runtime(get_settings(), warm_up=True)
     log.info("worker started")
     await stopping.wait()
     await stop_runtime()
