@@ -2,7 +2,13 @@ import asyncio
 
 import httpx
 
-from mortgage_cloud.identity.wechat import access_token, official_account_app, official_account_user
+from mortgage_cloud.identity.wechat import (
+    PlatformClient,
+    WechatApp,
+    access_token,
+    official_account_app,
+    official_account_user,
+)
 
 
 async def _token_fetches(mock_wechat, app_id):
@@ -39,3 +45,16 @@ async def test_expired_token_refreshed_once_and_retried(runtime, mock_wechat):
 
     assert info["unionid"] == user["unionid"]
     assert await _token_fetches(mock_wechat, app.app_id) == before + 1
+
+
+def test_platform_client_proxy_read_once(monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    client = PlatformClient(WechatApp(kind="mini_program", app_id="wx0", secret="s", api_base="http://127.0.0.1:9"))
+    assert client._http.proxies.get("http") == "http://127.0.0.1:3128"
+
+
+def test_platform_client_skips_environment_per_call():
+    client = PlatformClient(WechatApp(kind="mini_program", app_id="wx0", secret="s", api_base="http://127.0.0.1:9"))
+    assert client._http.trust_env is False
