@@ -1,9 +1,11 @@
+import hashlib
 import io
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from mortgage_cloud.errors import Conflict
 from mortgage_cloud.signing.ca import PlatformCA, SignerCredentials
@@ -166,3 +168,13 @@ def test_parse_pdfsig_output_digest_mismatch():
     assert result.signature_validation == "Digest Mismatch."
     assert not result.valid
     assert not result.total_document_signed
+
+
+async def test_signed_attributes_name_signing_certificate(ca: PlatformCA, plain_pdf: bytes):
+    credentials = _bank_credentials(ca)
+    signed = await sign_pdf(plain_pdf, credentials, field_name="mortgagee_0", reason="抵押权人签章", location="长沙市",
+                            timestamper=None)
+    signature = PdfFileReader(io.BytesIO(signed)).embedded_regular_signatures[0]
+    attributes = {item["type"].native: item["values"][0] for item in signature.signer_info["signed_attrs"]}
+    certificate_der = credentials.certificate.public_bytes(serialization.Encoding.DER)
+    assert attributes["signing_certificate_v2"]["certs"][0]["cert_hash"].native == hashlib.sha256(certificate_der).digest()
