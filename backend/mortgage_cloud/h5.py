@@ -21,7 +21,7 @@ CONTENT_TYPES = {
 }
 
 COMMON_FOLDER = "common"
-COMMON_FILES = ["api.js", "charts.js"]
+COMMON_FILES = ["api.js", "charts.js", "format.js"]
 # The shared files are scripts, not documents, so their policy allows nothing to load from them.
 COMMON_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
 

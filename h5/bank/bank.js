@@ -9,12 +9,6 @@ const TOKEN_KEY = "mc-console-token";
 const PAGE_SIZE = 20;
 const ROLE_RANK = { read_only: 0, loan_officer: 1, supervisor: 2 };
 const ROLE_LABELS = { read_only: "只读", loan_officer: "客户经理", supervisor: "主管" };
-const STATE_LABELS = {
-  draft: "申请已创建", documents_ready: "文件已生成", signing: "签署中", signed: "签署完成", submitted: "已提交",
-  platform_checked: "平台校验通过", accepted: "登记机构已受理", reviewed: "审核通过", registered: "已登簿",
-  proof_issued: "登记证明已出具", archived: "已归档", loan_disbursed: "银行已放款", rejected: "不予登记",
-  manual_review: "转人工审核", withdrawn: "已撤回",
-};
 const WITHDRAWABLE = new Set(["draft", "documents_ready", "signing", "signed", "submitted", "platform_checked"]);
 const OUTCOME_LABELS = { pass: "通过", reject: "不通过", review: "需人工审核" };
 const ROLE_OF_SIGNER = { mortgagor: "抵押人", mortgagee: "抵押权人" };
@@ -60,14 +54,6 @@ function element(tag, text, className) {
     node.className = className;
   }
   return node;
-}
-
-function formatTime(iso) {
-  if (!iso) {
-    return "-";
-  }
-  const moment = new Date(iso);
-  return moment.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
 }
 
 function formatMoney(value) {
@@ -248,7 +234,7 @@ async function loadList() {
     row.tabIndex = 0;
     const amount = item.mortgage_type === "maximum" ? item.max_secured_amount : item.secured_amount;
     const cells = [item.application_no, item.borrower_name || item.debtor_name, item.unit_no, formatMoney(amount),
-                   item.state_label, formatTime(item.created_at)];
+                   item.state_label, formatTime(item.created_at, "-")];
     for (const value of cells) {
       row.appendChild(element("td", value));
     }
@@ -299,7 +285,7 @@ async function startNewApplication() {
     radio.addEventListener("change", () => { state.consentId = consent.id; });
     label.appendChild(radio);
     label.appendChild(element("span", `${consent.borrower_name}　${consent.borrower_id_number || ""}　${consent.borrower_phone || ""}`));
-    label.appendChild(element("small", `用途：${consent.purpose}；有效期至 ${formatTime(consent.expires_at)}`, "muted"));
+    label.appendChild(element("small", `用途：${consent.purpose}；有效期至 ${formatTime(consent.expires_at, "-")}`, "muted"));
     list.appendChild(label);
   }
   const today = new Date();
@@ -414,7 +400,7 @@ function showDetail(detail) {
     ["借款合同编号", detail.loan_contract_no],
     ["担保范围", detail.guarantee_scope],
     ["登记证明号", detail.proof_no],
-    ["创建时间", formatTime(detail.created_at)],
+    ["创建时间", formatTime(detail.created_at, "-")],
   ]);
   showTimeline(detail.timeline);
   showFindings(detail.findings);
@@ -429,7 +415,7 @@ function showTimeline(events) {
   for (const event of events) {
     const item = element("li");
     item.appendChild(element("strong", event.label));
-    item.appendChild(element("span", ` ${formatTime(event.at)}`, "muted"));
+    item.appendChild(element("span", ` ${formatTime(event.at, "-")}`, "muted"));
     for (const reason of event.reasons || []) {
       item.appendChild(element("div", `${reason.code}：${reason.message}`, "reason"));
     }
@@ -455,7 +441,7 @@ function showSigners(signers) {
   const list = $("signers");
   list.replaceChildren();
   for (const signer of signers) {
-    const done = signer.signed ? `已签署 ${formatTime(signer.signed_at)}` : "未签署";
+    const done = signer.signed ? `已签署 ${formatTime(signer.signed_at, "-")}` : "未签署";
     list.appendChild(element("li", `${ROLE_OF_SIGNER[signer.role] || signer.role} ${signer.name}：${done}`,
                              signer.signed ? "signed" : "unsigned"));
   }
@@ -563,7 +549,7 @@ function showValuation(valuation) {
     ["80% 区间（元）", `${formatMoney(valuation.interval_80.low)} 至 ${formatMoney(valuation.interval_80.high)}`],
     ["可信度", GRADE_LABELS[valuation.confidence_grade] || valuation.confidence_grade],
     ["模型版本", valuation.model_version],
-    ["评估时间", formatTime(valuation.created_at)],
+    ["评估时间", formatTime(valuation.created_at, "-")],
   ]);
   const body = $("val-comparables").querySelector("tbody");
   body.replaceChildren();

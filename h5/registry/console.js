@@ -7,12 +7,6 @@ const TOKEN_KEY = "mc-registry-staff-token";
 const PAGE_SIZE = 20;
 const VIEWS = ["login", "queue", "review", "unit", "stats", "accounts"];
 
-const STATE_LABELS = {
-  draft: "申请已创建", documents_ready: "文件已生成", signing: "签署中", signed: "签署完成", submitted: "已提交",
-  platform_checked: "平台校验通过", accepted: "登记机构已受理", reviewed: "审核通过", registered: "已登簿",
-  proof_issued: "登记证明已出具", archived: "已归档", loan_disbursed: "银行已放款", rejected: "不予登记",
-  manual_review: "转人工审核", withdrawn: "已撤回",
-};
 const ROLE_LABELS = { admin: "管理员", reviewer: "审核员" };
 const OUTCOME_LABELS = { reject: "不予登记", review: "需人工审核" };
 
@@ -45,13 +39,6 @@ function fact(list, term, value) {
   const dd = document.createElement("dd");
   dd.textContent = value === null || value === undefined || value === "" ? "—" : String(value);
   list.append(dt, dd);
-}
-
-function formatTime(text) {
-  if (!text) {
-    return "";
-  }
-  return new Date(text).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
 }
 
 function formatSeconds(seconds) {
