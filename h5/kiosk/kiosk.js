@@ -385,7 +385,11 @@ async function submitSignature() {
     await refresh();
     showMessage("签名成功，文件已签署。", "success");
   } catch (error) {
-    if (error.code === "KIOSK_FACE_CHECK_REQUIRED" || error.code === "FACE_NOT_FRESH") {
+    if (error.code === "FACE_NOT_MATCHED") {
+      show("face");
+      enterFace();
+      showMessage("最近一次人脸核验未通过，请本人重新核验，通过后再签名。", "error");
+    } else if (error.code === "KIOSK_FACE_CHECK_REQUIRED" || error.code === "FACE_NOT_FRESH") {
       show("face");
       enterFace();
       showMessage("人脸核验已超过有效时间，请重新核验后再签名。", "error");

@@ -66,6 +66,7 @@ test('recoveryRouteOf maps codes to pages', () => {
     ['IDENTITY_NOT_VERIFIED', '/pages/identity/index'],
     ['IDENTITY_MISSING', '/pages/identity/index'],
     ['FACE_NOT_FRESH', '/pages/face/index'],
+    ['FACE_NOT_MATCHED', '/pages/face/index'],
     ['UNIT_SEIZED', null],
   ];
   for (const [code, route] of cases) {

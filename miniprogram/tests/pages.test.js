@@ -149,24 +149,30 @@ test('sign page without ink asks for signature', async () => {
   assert.equal(fake.callsOf('showToast')[0].title, '请在签名区域手写您的姓名');
 });
 
-test('sign page stale face check resets step one', async () => {
-  const message = '签署前须在有效期内完成人脸核验，且最近一次核验须通过，请重新核验。';
-  serve({
-    'GET /api/v1/me': { statusCode: 200, data: { name: '张三' } },
-    [`POST /api/v1/applications/${APPLICATION_ID}/signatures`]: { statusCode: 403, data: { code: 'FACE_NOT_FRESH', message } },
+const FACE_REJECTIONS = [
+  ['stale face check', 'FACE_NOT_FRESH', '签署前须在有效期内完成人脸核验，请重新核验。'],
+  ['failed face match', 'FACE_NOT_MATCHED', '最近一次人脸核验未通过，未能确认为身份证本人。请本人重新进行人脸核验，通过后再签署。'],
+];
+
+for (const [name, code, message] of FACE_REJECTIONS) {
+  test(`sign page ${name} resets step one`, async () => {
+    serve({
+      'GET /api/v1/me': { statusCode: 200, data: { name: '张三' } },
+      [`POST /api/v1/applications/${APPLICATION_ID}/signatures`]: { statusCode: 403, data: { code, message } },
+    });
+    fake.on('canvasToTempFilePath', () => ({ tempFilePath: '/tmp/sign.png' }));
+    const page = fake.openPage(pagePath('sign'));
+    page.onLoad({ id: APPLICATION_ID });
+    page.onReady();
+    page.setData({ faceVerified: true, read: true });
+    page.onTouchStart({ touches: [{ x: 0, y: 0 }] });
+    page.onTouchMove({ touches: [{ x: 200, y: 0 }] });
+    page.onTouchEnd();
+    await page.onSign();
+    assert.equal(page.data.faceVerified, false);
+    assert.deepEqual(modalContents(), [message]);
   });
-  fake.on('canvasToTempFilePath', () => ({ tempFilePath: '/tmp/sign.png' }));
-  const page = fake.openPage(pagePath('sign'));
-  page.onLoad({ id: APPLICATION_ID });
-  page.onReady();
-  page.setData({ faceVerified: true, read: true });
-  page.onTouchStart({ touches: [{ x: 0, y: 0 }] });
-  page.onTouchMove({ touches: [{ x: 200, y: 0 }] });
-  page.onTouchEnd();
-  await page.onSign();
-  assert.equal(page.data.faceVerified, false);
-  assert.deepEqual(modalContents(), [message]);
-});
+}
 
 test('sign page draws and sends signature', async () => {
   serve({

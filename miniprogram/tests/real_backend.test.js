@@ -289,6 +289,17 @@ describe('signer previews, signs and gets the proof', { skip }, () => {
     assert.equal(recoveryRouteOf(error), '/pages/face/index');
   });
 
+  it('signing after failed face match refused', async () => {
+    await api.verifyFace({ imageBase64: fixture.signer.impostor_face_base64, purpose: 'signing' });
+    const error = await rejection(api.sign(applicationId, handwrittenSignature()));
+    assert.equal(error.code, 'FACE_NOT_MATCHED');
+  });
+
+  it('failed face match routes to face page', async () => {
+    const error = await rejection(api.sign(applicationId, handwrittenSignature()));
+    assert.equal(recoveryRouteOf(error), '/pages/face/index');
+  });
+
   it('blank signature refused', async () => {
     await api.verifyFace({ imageBase64: fixture.signer.face_base64, purpose: 'signing' });
     const blank = drawStrokes([], { width: 360, height: 120 }).toString('base64');

@@ -2,7 +2,7 @@
 
 const { ROUTES, messageOf, recoveryRouteOf } = require('./errors');
 
-// Shows the error's message. `facePurpose` is the face check ('login' or 'signing') that fixes FACE_NOT_FRESH here.
+// Shows the error's message. `facePurpose` is the face check ('login' or 'signing') that fixes FACE_NOT_FRESH and FACE_NOT_MATCHED here.
 function showError(error, { facePurpose = 'login' } = {}) {
   const failure = error || {};
   console.warn('request failed', { code: failure.code, status: failure.status, errMsg: failure.errMsg });

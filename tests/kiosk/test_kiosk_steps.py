@@ -1,13 +1,16 @@
 """The borrower's steps at the kiosk: face checks, consent, documents, signature, rating, and their evidence."""
 
 import hashlib
+from datetime import timedelta
 
 import httpx
 import pytest
 from kiosk_support import KioskDevice, create_application
 
 from mortgage_cloud.demo.actors import handwritten_signature
-from mortgage_cloud.kiosk.models import EvidenceAppendOnly, KioskEvidence
+from mortgage_cloud.identity.models import FaceVerification
+from mortgage_cloud.infra.runtime import runtime
+from mortgage_cloud.kiosk.models import EvidenceAppendOnly, KioskEvidence, KioskSession
 
 
 async def bound_visit(open_visit, **options):
@@ -176,9 +179,20 @@ async def test_preview_page_out_of_range_not_found(open_visit):
     assert response.json()["code"] == "PAGE_NOT_FOUND"
 
 
-async def test_sign_without_fresh_face_check_rejected(open_visit):
+async def test_sign_after_failed_face_check_not_matched(open_visit):
     visit, _ = await bound_visit(open_visit, fresh=True)
     await visit.device.face_check(visit.person, impostor=True)
+    response = await visit.device.sign(visit.person)
+    assert response.json()["code"] == "FACE_NOT_MATCHED"
+
+
+async def test_sign_after_expired_failed_check_requires_face(open_visit):
+    visit, _ = await bound_visit(open_visit, fresh=True)
+    await visit.device.face_check(visit.person, impostor=True)
+    session = await KioskSession.get(id=visit.session["id"])
+    age = timedelta(seconds=runtime().settings.face_fresh_seconds + 60)
+    for verification in await FaceVerification.filter(borrower_id=session.borrower_id, purpose="signing"):
+        await FaceVerification.filter(id=verification.id).update(created_at=verification.created_at - age)
     response = await visit.device.sign(visit.person)
     assert response.json()["code"] == "KIOSK_FACE_CHECK_REQUIRED"
 

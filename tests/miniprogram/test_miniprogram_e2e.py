@@ -92,6 +92,7 @@ async def node_run(server_url, mock_wechat, mock_face, flow_banks, unit_pool, tm
         "signer": {
             "name": signer.name, "unionid": unionid, "application_id": application_id,
             "face_base64": _b64(face_image_for(signer.id_number)),
+            "impostor_face_base64": _b64(other_person_face()),
             "institution_name": bank.name, "location": signer_location,
         },
     }
@@ -125,6 +126,7 @@ async def test_node_walk_reached_properties(node_run):
 @pytest.mark.parametrize("name", [
     "consent records previewed agreement",
     "signing face check fresh after pass",
+    "signing after failed face match refused",
     "application shows bank and location",
     "own signer marked by platform",
     "bank signer never marked as caller",

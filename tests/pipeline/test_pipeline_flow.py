@@ -112,7 +112,7 @@ async def test_pipeline_expired_consent_rejected(prepare):
 async def test_pipeline_impostor_cannot_sign(prepare):
     prepared = await prepare("clean_single_owner", impostor_at_signing=True)
     _, application, _ = prepared.drafts[0]
-    assert application["refusal"][0] == "FACE_NOT_FRESH"
+    assert application["refusal"][0] == "FACE_NOT_MATCHED"
 
 
 async def test_pipeline_two_banks_racing_exactly_one_proceeds(prepare):

@@ -28,6 +28,16 @@ MAX_SIGNATURE_PIXELS = 2000
 MIN_INK_PIXELS = 50
 
 
+class FaceNotFresh(Forbidden):
+    code = "FACE_NOT_FRESH"
+    message = "签署前须在有效期内完成人脸核验，请重新核验。"
+
+
+class FaceNotMatched(Forbidden):
+    code = "FACE_NOT_MATCHED"
+    message = "最近一次人脸核验未通过，未能确认为身份证本人。请本人重新进行人脸核验，通过后再签署。"
+
+
 def decode_signature_image(value: Any) -> bytes:
     """Decode the handwritten signature, a base64 PNG drawn on the signature pad."""
     try:
@@ -70,7 +80,7 @@ async def sign_as_mortgagor(*, application: Application, borrower: Any, signatur
 
     verification = await signing_face_verification(borrower_id=borrower.id)
     if verification is None:
-        raise Forbidden("签署前须在有效期内完成人脸核验，且最近一次核验须通过，请重新核验。", code="FACE_NOT_FRESH")
+        raise await signing_face_rejection(borrower_id=borrower.id)
 
     async with runtime().cache.lock(f"sign:{application.id}", timeout=60):
         await _require_signable(application)
@@ -98,16 +108,39 @@ async def signing_face_verification(*, borrower_id: Any) -> Any:
     A failed match after an earlier pass cancels that pass, because the person who faced the camera
     last must be the signer. Provider errors are not decisions, so they neither pass nor cancel.
     """
-    from mortgage_cloud.identity.models import FaceVerification
-
-    latest = await FaceVerification.filter(
-        borrower_id=borrower_id, purpose="signing", provider_error_code__isnull=True
-    ).order_by("-created_at").first()
-    if latest is None or not latest.passed:
-        return None
-    if utcnow() - latest.created_at > timedelta(seconds=runtime().settings.face_fresh_seconds):
+    latest = await _latest_signing_decision(borrower_id)
+    if latest is None or not latest.passed or not _is_fresh(latest):
         return None
     return latest
+
+
+async def signing_face_rejection(*, borrower_id: Any) -> FaceNotMatched | FaceNotFresh:
+    """Build the error that rejects a signature because `signing_face_verification` returned None.
+
+    FACE_NOT_MATCHED when the borrower's latest decided signing check is within the freshness window
+    and failed (the face did not match the ID photo, or liveness failed). FACE_NOT_FRESH when there is
+    no decided signing check or the latest is older than the window. A provider error (rate limit,
+    timeout) is not a decision, so it never turns the code into FACE_NOT_MATCHED.
+    """
+    latest = await _latest_signing_decision(borrower_id)
+    if latest is not None and not latest.passed and _is_fresh(latest):
+        log.info("signature rejected: latest signing face check failed",
+                 extra={"borrower_id": str(borrower_id), "verification_id": str(latest.id)})
+        return FaceNotMatched()
+    return FaceNotFresh()
+
+
+async def _latest_signing_decision(borrower_id: Any) -> Any:
+    """Return the borrower's latest signing face verification that the provider decided, or None."""
+    from mortgage_cloud.identity.models import FaceVerification
+
+    return await FaceVerification.filter(
+        borrower_id=borrower_id, purpose="signing", provider_error_code__isnull=True
+    ).order_by("-created_at").first()
+
+
+def _is_fresh(verification: Any) -> bool:
+    return utcnow() - verification.created_at <= timedelta(seconds=runtime().settings.face_fresh_seconds)
 
 
 async def seal_as_mortgagee(*, application: Application, institution: Any, actor: str) -> Signer:

@@ -228,7 +228,7 @@ async def expected_for(case: Case) -> Expected:
     if case.skip_co_owner:
         return Expected("signing", ("CO_OWNER_NOT_SIGNED",))
     if case.impostor_at_signing:
-        return Expected("signing", ("FACE_NOT_FRESH",))  # the bank has sealed, the borrower could not sign
+        return Expected("signing", ("FACE_NOT_MATCHED",))  # the bank has sealed, the borrower could not sign
     if case.expire_consent:
         return Expected("rejected", ("CONSENT_INVALID",))
     if case.race_bank is not None:

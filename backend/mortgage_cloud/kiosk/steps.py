@@ -116,15 +116,23 @@ async def sign(*, session: KioskSession, signature_image: bytes, client: Client)
     """Sign every document as the session's borrower, with the face check taken at this kiosk.
 
     The face check that the signing service accepts must be this session's, so that a check passed
-    on a phone or on another device cannot stand in for the person in front of this kiosk.
+    on a phone or on another device cannot stand in for the person in front of this kiosk. Raise
+    FACE_NOT_MATCHED when the borrower's latest signing face check failed within the freshness window,
+    otherwise KIOSK_FACE_CHECK_REQUIRED when this session has no fresh passed check.
     """
-    from mortgage_cloud.applications.signing import sign_as_mortgagor, signing_face_verification
+    from mortgage_cloud.applications.signing import (
+        FaceNotMatched, sign_as_mortgagor, signing_face_rejection, signing_face_verification,
+    )
 
     application = await bound_application(session)
-    face = await require_fresh_face(session)
+    face = await fresh_face_check(session)
     latest = await signing_face_verification(borrower_id=session.borrower_id)
-    if latest is None or latest.id != face.face_verification_id:
-        log.info("kiosk signature rejected: latest signing face check is from another session",
+    if face is None or latest is None or latest.id != face.face_verification_id:
+        # A failed match within the freshness window is reported as FACE_NOT_MATCHED, like on the phone.
+        face_error = await signing_face_rejection(borrower_id=session.borrower_id)
+        if isinstance(face_error, FaceNotMatched):
+            raise face_error
+        log.info("kiosk signature rejected: no fresh passed signing face check from this session",
                  extra={"kiosk_session_id": str(session.id)})
         raise errors.KioskFaceCheckRequired(fresh_seconds=runtime().settings.face_fresh_seconds)
 

@@ -18,7 +18,7 @@ Page({
     api.me().then((profile) => this.setData({ borrowerName: profile.name || '' })).catch(showError);
   },
 
-  // Runs on every return to the page, e.g. from the face page that a FACE_NOT_FRESH error opens.
+  // Runs on every return to the page, e.g. from the face page that a FACE_NOT_FRESH or FACE_NOT_MATCHED error opens.
   onShow() {
     return this.loadFaceCheck();
   },
@@ -119,7 +119,7 @@ Page({
       setTimeout(() => wx.navigateBack(), 800);
     } catch (error) {
       // The platform honours only the latest signing face check, so a rejected one means checking again.
-      if (error.code === 'FACE_NOT_FRESH') {
+      if (error.code === 'FACE_NOT_FRESH' || error.code === 'FACE_NOT_MATCHED') {
         this.nextFaceRequest();
         this.showFaceCheck(false, null);
       }
