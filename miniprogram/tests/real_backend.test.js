@@ -289,7 +289,7 @@ describe('signer previews, signs and gets the proof', { skip }, () => {
     assert.equal(recoveryRouteOf(error), '/pages/face/index');
   });
 
-  it('signing after failed face match refused', async () => {
+  it('signing after failed face match rejected', async () => {
     await api.verifyFace({ imageBase64: fixture.signer.impostor_face_base64, purpose: 'signing' });
     const error = await rejection(api.sign(applicationId, handwrittenSignature()));
     assert.equal(error.code, 'FACE_NOT_MATCHED');

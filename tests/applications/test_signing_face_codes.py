@@ -52,7 +52,7 @@ async def rate_limit_next_check(mock_face) -> None:
         await face.post("/mock/failures", json={"kind": "rate_limit", "count": 1})
 
 
-async def test_signing_failed_match_refusal_code(rejected_signing):
+async def test_signing_failed_match_rejection_code(rejected_signing):
     _, application = rejected_signing
     assert application["refusal"][0] == "FACE_NOT_MATCHED"
 

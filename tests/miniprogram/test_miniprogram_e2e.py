@@ -126,7 +126,7 @@ async def test_node_walk_reached_properties(node_run):
 @pytest.mark.parametrize("name", [
     "consent records previewed agreement",
     "signing face check fresh after pass",
-    "signing after failed face match refused",
+    "signing after failed face match rejected",
     "application shows bank and location",
     "own signer marked by platform",
     "bank signer never marked as caller",

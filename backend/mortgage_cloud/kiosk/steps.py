@@ -128,7 +128,6 @@ async def sign(*, session: KioskSession, signature_image: bytes, client: Client)
     face = await fresh_face_check(session)
     latest = await signing_face_verification(borrower_id=session.borrower_id)
     if face is None or latest is None or latest.id != face.face_verification_id:
-        # A failed match within the freshness window is reported as FACE_NOT_MATCHED, like on the phone.
         face_error = await signing_face_rejection(borrower_id=session.borrower_id)
         if isinstance(face_error, FaceNotMatched):
             raise face_error

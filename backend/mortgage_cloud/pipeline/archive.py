@@ -26,7 +26,8 @@ async def archive_case_file(application: Application) -> ArchiveRecord:
     try:
         record = await ArchiveRecord.create(application_id=application.id, manifest_key=key, manifest_sha256=digest)
     except IntegrityError:
-        return await ArchiveRecord.get(application_id=application.id)  # another worker archived it meanwhile
+        log.info("case file archived by another worker meanwhile", extra={"application_id": str(application.id)})
+        return await ArchiveRecord.get(application_id=application.id)
     log.info("case file archived", extra={"application_id": str(application.id), "manifest_sha256": digest})
     return record
 

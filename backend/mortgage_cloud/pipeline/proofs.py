@@ -80,6 +80,7 @@ async def store_proof_row(application_id: Any, *, storage_key: str, sha256: str)
     try:
         return await ApplicationDocument.create(application_id=application_id, kind=PROOF_KIND, **values)
     except IntegrityError:
+        log.info("proof row exists, updating it", extra={"application_id": str(application_id)})
         document = await ApplicationDocument.get(application_id=application_id, kind=PROOF_KIND)
         await document.update_from_dict(values).save()
         return document

@@ -52,7 +52,7 @@ async def _run_step(application: Application) -> bool:
 
     Steps set the new state and fields on the object they are given, so the next step starts from it
     without reading the row again. If another worker moved the application first, the step's guarded
-    transition fails, so an outdated copy is never acted on.
+    transition fails, so an outdated copy cannot move the application.
     """
     step = STEPS.get(State(application.state))
     if step is None:
