@@ -263,7 +263,7 @@ async function agree() {
     await refresh();
     showMessage("授权成功。", "success");
   } catch (error) {
-    if (error.code === "KIOSK_FACE_CHECK_REQUIRED") {
+    if (error.code === "KIOSK_FACE_CHECK_REQUIRED" || error.code === "FACE_NOT_MATCHED") {
       show("face");
       enterFace();
       showMessage(error.message, "error");

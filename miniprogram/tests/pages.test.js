@@ -288,19 +288,64 @@ test('sign page shows fresh face check', async () => {
   assert.equal(new URL(lookup.url).searchParams.get('purpose'), 'signing');
 });
 
-test('sign page stale face check asks again', async () => {
+// Opens the sign page on a platform whose latest signing face check is not fresh for `reason`.
+async function openSignPageWithStaleCheck(reason) {
   serve({
     'GET /api/v1/me': { statusCode: 200, data: { name: '张三' } },
     'GET /api/v1/me/face-verifications/latest': {
-      statusCode: 200, data: { fresh: false, verification_id: null, purpose: null, valid_until: null },
+      statusCode: 200, data: { fresh: false, verification_id: null, purpose: null, valid_until: null, reason },
     },
   });
   const page = fake.openPage(pagePath('sign'));
   page.onLoad({ id: APPLICATION_ID });
   page.setData({ faceVerified: true, faceValidUntil: '2026-12-04 10:10' });
   await page.onShow();
+  return page;
+}
+
+test('sign page stale face check asks again', async () => {
+  const page = await openSignPageWithStaleCheck('expired');
   assert.equal(page.data.faceVerified, false);
   assert.equal(page.data.faceValidUntil, '');
+});
+
+const STALE_REASON_HINTS = [
+  ['none', /还没有完成人脸核验/],
+  ['expired', /已超过有效时间/],
+  ['not_matched', /未通过.*未能确认为身份证本人/],
+  ['provider_error', /服务暂时繁忙.*不计为失败/],
+];
+
+for (const [reason, hint] of STALE_REASON_HINTS) {
+  test(`sign page stale reason ${reason} hint`, async () => {
+    const page = await openSignPageWithStaleCheck(reason);
+    assert.match(page.data.faceHint, hint);
+  });
+}
+
+test('sign page provider error not called mismatch', async () => {
+  const page = await openSignPageWithStaleCheck('provider_error');
+  assert.doesNotMatch(page.data.faceHint, /未通过|比对/);
+});
+
+test('sign page unknown stale reason generic hint', async () => {
+  const page = await openSignPageWithStaleCheck('constructor');
+  assert.equal(page.data.faceHint, '请完成人脸核验后再继续办理。');
+});
+
+test('sign page fresh check clears hint', async () => {
+  serve({
+    'GET /api/v1/me': { statusCode: 200, data: { name: '张三' } },
+    'GET /api/v1/me/face-verifications/latest': {
+      statusCode: 200,
+      data: { fresh: true, verification_id: 'v', purpose: 'signing', valid_until: '2026-12-04T02:10:00+00:00', reason: null },
+    },
+  });
+  const page = fake.openPage(pagePath('sign'));
+  page.onLoad({ id: APPLICATION_ID });
+  page.setData({ faceHint: '上次人脸核验已超过有效时间，请重新核验。' });
+  await page.onShow();
+  assert.equal(page.data.faceHint, '');
 });
 
 test('sign page lookup failure keeps step one', async () => {

@@ -134,6 +134,11 @@ describe('borrower walk from first login', { skip }, () => {
     assert.equal(latest.valid_until, null);
   });
 
+  it('failed face reason not matched', async () => {
+    const latest = await api.latestFaceVerification('login');
+    assert.equal(latest.reason, 'not_matched');
+  });
+
   it('own face passes and verifies identity', async () => {
     const verification = await api.verifyFace({ imageBase64: fixture.new_borrower.face_base64, purpose: 'login' });
     assert.equal(verification.passed, true);
@@ -151,6 +156,7 @@ describe('borrower walk from first login', { skip }, () => {
   it('login face check does not allow signing', async () => {
     const latest = await api.latestFaceVerification('signing');
     assert.equal(latest.fresh, false);
+    assert.equal(latest.reason, 'none');
   });
 
   it('institutions include the bank', async () => {
@@ -281,6 +287,7 @@ describe('signer previews, signs and gets the proof', { skip }, () => {
   it('no signing face check before signing', async () => {
     const latest = await api.latestFaceVerification('signing');
     assert.equal(latest.fresh, false);
+    assert.equal(latest.reason, 'none');
   });
 
   it('signing without fresh face check refused', async () => {
@@ -293,6 +300,12 @@ describe('signer previews, signs and gets the proof', { skip }, () => {
     await api.verifyFace({ imageBase64: fixture.signer.impostor_face_base64, purpose: 'signing' });
     const error = await rejection(api.sign(applicationId, handwrittenSignature()));
     assert.equal(error.code, 'FACE_NOT_MATCHED');
+  });
+
+  it('failed signing face check reason not matched', async () => {
+    const latest = await api.latestFaceVerification('signing');
+    assert.equal(latest.fresh, false);
+    assert.equal(latest.reason, 'not_matched');
   });
 
   it('failed face match routes to face page', async () => {

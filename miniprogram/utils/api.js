@@ -116,8 +116,9 @@ function createApi({ baseUrl, transport, session }) {
       return call('POST', '/api/v1/me/face-verifications', { image_base64: imageBase64, purpose });
     },
 
-    // Returns `{fresh, verification_id, purpose, valid_until}` of the passed face check that the next
+    // Returns `{fresh, verification_id, purpose, valid_until, reason}` of the passed face check that the next
     // action would use. For 'signing' only the latest signing check counts, for 'login' any fresh pass.
+    // `reason` is null when fresh, otherwise 'none', 'expired', 'not_matched' or 'provider_error'.
     async latestFaceVerification(purpose) {
       if (!FACE_PURPOSES.includes(purpose)) {
         throw invalidArgument('purpose', '人脸核验用途无效。');

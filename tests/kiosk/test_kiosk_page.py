@@ -118,6 +118,72 @@ async def test_kiosk_page_asks_face_check_before_signing(browser_page, server_ur
     assert title == "签名前人脸核验"
 
 
+async def open_sign_view(page, server_url: str, visit) -> None:
+    """Pass the face check and consent over the kiosk API, bind an application and bring the page to the signature."""
+    await visit.device.face_check(visit.person)
+    consent = (await visit.device.consent()).json()
+    application = await create_application(visit.bank, consent_id=consent["consent_id"], unit_no=visit.unit_no)
+    await visit.bank.client.bind_kiosk_session(visit.session["id"], application["id"])
+    await open_kiosk(page, server_url, visit)
+    await page.wait_for_selector("#view-preview:not([hidden])", timeout=STEP_TIMEOUT_MS)
+    await page.check("#documents-read")
+    await page.click("#preview-next")
+    await page.wait_for_selector("#view-sign:not([hidden])", timeout=STEP_TIMEOUT_MS)
+
+
+async def test_kiosk_page_signing_not_matched_explained(browser_page, server_url, open_visit):
+    page, visit = browser_page, await open_visit(fresh=True)
+    await open_sign_view(page, server_url, visit)
+
+    await visit.device.face_check(visit.person, impostor=True)  # someone else faced the camera before the signature
+    await draw_signature(page)
+    await page.click("#signature-submit")
+    await page.wait_for_selector("#view-face:not([hidden])", timeout=STEP_TIMEOUT_MS)
+    session = await visit.bank.client.kiosk_session(visit.session["id"])
+
+    assert await page.locator("#message").inner_text() == "最近一次人脸核验未通过，请本人重新核验，通过后再签名。"
+    assert await page.locator("#message").get_attribute("class") == "message error"
+    assert await page.locator("#face-title").inner_text() == "签名前人脸核验"
+    assert "signature" not in [row["kind"] for row in session["evidence"]]
+    assert page.script_errors == []
+
+
+async def test_kiosk_page_signing_not_matched_then_passes(browser_page, server_url, open_visit):
+    page, visit = browser_page, await open_visit(fresh=True)
+    await open_sign_view(page, server_url, visit)
+    await visit.device.face_check(visit.person, impostor=True)
+    await draw_signature(page)
+    await page.click("#signature-submit")
+    await page.wait_for_selector("#view-face:not([hidden])", timeout=STEP_TIMEOUT_MS)
+
+    await pass_face_check(page, visit)
+    await page.wait_for_selector("#view-sign:not([hidden])", timeout=STEP_TIMEOUT_MS)
+    await draw_signature(page)
+    await page.click("#signature-submit")
+    await page.wait_for_selector("#view-rating:not([hidden])", timeout=STEP_TIMEOUT_MS)
+
+    assert await page.locator("#message").inner_text() == "签名成功，文件已签署。"
+
+
+async def test_kiosk_page_consent_not_matched_explained(browser_page, server_url, open_visit):
+    page, visit = browser_page, await open_visit(fresh=True)
+    await visit.device.face_check(visit.person)
+    await open_kiosk(page, server_url, visit)
+    await page.wait_for_selector("#view-consent:not([hidden])", timeout=STEP_TIMEOUT_MS)
+    await expect(page.locator("#consent-text")).to_contain_text(visit.bank.name, timeout=STEP_TIMEOUT_MS)
+
+    await visit.device.face_check(visit.person, impostor=True)  # someone else faced the camera before the consent
+    await page.check("#consent-read")
+    await page.click("#consent-agree")
+    await page.wait_for_selector("#view-face:not([hidden])", timeout=STEP_TIMEOUT_MS)
+    message = await page.locator("#message").inner_text()
+
+    assert "最近一次人脸核验未通过" in message
+    assert "本人在本设备上重新进行人脸核验" in message
+    assert await page.locator("#face-title").inner_text() == "人脸核验"
+    assert page.script_errors == []
+
+
 async def test_kiosk_page_failed_face_check_explained(browser_page, server_url, open_visit):
     page, visit = browser_page, await open_visit(fresh=True)
     await open_kiosk(page, server_url, visit)

@@ -102,12 +102,78 @@ async def test_consent_without_face_check_rejected(open_visit):
     assert (response.status_code, response.json()["code"]) == (403, "KIOSK_FACE_CHECK_REQUIRED")
 
 
-async def test_consent_after_failed_face_check_rejected(open_visit):
+async def age_face_checks(visit) -> None:
+    """Stand in for the passing of time: move the session's face checks past the freshness window."""
+    age = timedelta(seconds=runtime().settings.face_fresh_seconds + 60)
+    for row in await KioskEvidence.filter(session_id=visit.session["id"], kind="face_check"):
+        await KioskEvidence.filter(id=row.id).update(recorded_at=row.recorded_at - age)
+
+
+async def test_consent_after_failed_face_check_not_matched(open_visit):
     visit = await open_visit(fresh=True)
     await visit.device.face_check(visit.person)
     await visit.device.face_check(visit.person, impostor=True)
     response = await visit.device.consent()
+    assert (response.status_code, response.json()["code"]) == (403, "FACE_NOT_MATCHED")
+
+
+async def test_consent_not_matched_message_asks_new_check(open_visit):
+    visit = await open_visit(fresh=True)
+    await visit.device.face_check(visit.person, impostor=True)
+    message = (await visit.device.consent()).json()["message"]
+    assert "人脸核验未通过" in message
+    assert "本人在本设备上重新进行人脸核验" in message
+
+
+async def test_consent_after_failed_liveness_not_matched(open_visit):
+    visit = await open_visit(fresh=True)
+    await visit.device.face_check(visit.person, live=False)
+    response = await visit.device.consent()
+    assert response.json()["code"] == "FACE_NOT_MATCHED"
+
+
+async def test_consent_provider_error_keeps_not_matched(open_visit, mock_face):
+    visit = await open_visit(fresh=True)
+    await visit.device.face_check(visit.person, impostor=True)
+    async with httpx.AsyncClient(base_url=mock_face.url) as face:
+        await face.post("/mock/failures", json={"kind": "rate_limit", "count": 1})
+    await visit.device.face_check(visit.person)
+    response = await visit.device.consent()
+    assert response.json()["code"] == "FACE_NOT_MATCHED"
+
+
+async def test_consent_after_provider_error_only_requires_face(open_visit, mock_face):
+    visit = await open_visit()
+    async with httpx.AsyncClient(base_url=mock_face.url) as face:
+        await face.post("/mock/failures", json={"kind": "quota", "count": 1})
+    failed = await visit.device.face_check(visit.person)
+    response = await visit.device.consent()
+    assert failed.json()["code"] == "FACE_PROVIDER_UNAVAILABLE"
     assert response.json()["code"] == "KIOSK_FACE_CHECK_REQUIRED"
+
+
+async def test_consent_after_expired_failed_check_requires_face(open_visit):
+    visit = await open_visit(fresh=True)
+    await visit.device.face_check(visit.person, impostor=True)
+    await age_face_checks(visit)
+    response = await visit.device.consent()
+    assert response.json()["code"] == "KIOSK_FACE_CHECK_REQUIRED"
+
+
+async def test_consent_after_expired_pass_requires_face(open_visit):
+    visit = await open_visit()
+    await visit.device.face_check(visit.person)
+    await age_face_checks(visit)
+    response = await visit.device.consent()
+    assert response.json()["code"] == "KIOSK_FACE_CHECK_REQUIRED"
+
+
+async def test_consent_pass_after_failure_granted(open_visit):
+    visit = await open_visit(fresh=True)
+    await visit.device.face_check(visit.person, impostor=True)
+    await visit.device.face_check(visit.person)
+    response = await visit.device.consent()
+    assert response.status_code == 201
 
 
 async def test_consent_grants_institution_lookup(open_visit):

@@ -127,6 +127,7 @@ async def test_node_walk_reached_properties(node_run):
     "consent records previewed agreement",
     "signing face check fresh after pass",
     "signing after failed face match rejected",
+    "failed signing face check reason not matched",
     "application shows bank and location",
     "own signer marked by platform",
     "bank signer never marked as caller",

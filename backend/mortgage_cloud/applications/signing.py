@@ -5,7 +5,6 @@ import binascii
 import hashlib
 import io
 import logging
-from datetime import timedelta
 from typing import Any
 
 import numpy
@@ -108,10 +107,9 @@ async def signing_face_verification(*, borrower_id: Any) -> Any:
     A failed match after an earlier pass cancels that pass, because the person who faced the camera
     last must be the signer. Provider errors are not decisions, so they neither pass nor cancel.
     """
-    latest = await _latest_signing_decision(borrower_id)
-    if latest is None or not latest.passed or not _is_fresh(latest):
-        return None
-    return latest
+    from mortgage_cloud.identity.freshness import face_freshness
+
+    return (await face_freshness(borrower_id=borrower_id, purpose="signing")).verification
 
 
 async def signing_face_rejection(*, borrower_id: Any) -> FaceNotMatched | FaceNotFresh:
@@ -122,25 +120,14 @@ async def signing_face_rejection(*, borrower_id: Any) -> FaceNotMatched | FaceNo
     no decided signing check or the latest is older than the window. A provider error (rate limit,
     timeout) is not a decision, so it never turns the code into FACE_NOT_MATCHED.
     """
-    latest = await _latest_signing_decision(borrower_id)
-    if latest is not None and not latest.passed and _is_fresh(latest):
+    from mortgage_cloud.identity.freshness import REASON_NOT_MATCHED, face_freshness
+
+    freshness = await face_freshness(borrower_id=borrower_id, purpose="signing")
+    if freshness.reason == REASON_NOT_MATCHED:
         log.info("signature rejected: latest signing face check failed",
-                 extra={"borrower_id": str(borrower_id), "verification_id": str(latest.id)})
+                 extra={"borrower_id": str(borrower_id), "verification_id": str(freshness.latest_decision.id)})
         return FaceNotMatched()
     return FaceNotFresh()
-
-
-async def _latest_signing_decision(borrower_id: Any) -> Any:
-    """Return the borrower's latest signing face verification that the provider decided, or None."""
-    from mortgage_cloud.identity.models import FaceVerification
-
-    return await FaceVerification.filter(
-        borrower_id=borrower_id, purpose="signing", provider_error_code__isnull=True
-    ).order_by("-created_at").first()
-
-
-def _is_fresh(verification: Any) -> bool:
-    return utcnow() - verification.created_at <= timedelta(seconds=runtime().settings.face_fresh_seconds)
 
 
 async def seal_as_mortgagee(*, application: Application, institution: Any, actor: str) -> Signer:

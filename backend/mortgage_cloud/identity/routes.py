@@ -13,6 +13,7 @@ from mortgage_cloud.errors import AuthenticationRequired, field_error
 from mortgage_cloud.http import json_body
 from mortgage_cloud.identity import login, service
 from mortgage_cloud.identity.auth import bearer_token, borrower_required
+from mortgage_cloud.identity.freshness import face_freshness
 from mortgage_cloud.identity.models import Borrower
 from mortgage_cloud.identity.sessions import create_session, end_session, move_session
 from mortgage_cloud.identity.wechat import oauth_client
@@ -120,23 +121,28 @@ async def latest_face_verification(request: Request) -> HTTPResponse:
     """Return whether a fresh passed face verification lets the borrower consent (any purpose) or sign (`purpose=signing`).
 
     For signing only the latest signing verification counts, as the signing step itself decides.
-    """
-    from mortgage_cloud.applications.signing import signing_face_verification
+    The response is `{fresh, verification_id, purpose, valid_until, reason}`. `reason` is null when
+    `fresh` is true and otherwise says why there is no fresh pass:
 
+    - `none`: no face verification that the provider decided.
+    - `expired`: the latest decided verification is older than the freshness window.
+    - `not_matched`: the latest decided verification within the window failed, because the face did not
+      match the ID photo or liveness detection failed. Signing rejects this case with FACE_NOT_MATCHED
+      and the other three with FACE_NOT_FRESH.
+    - `provider_error`: the face service failed (rate limit, quota, timeout) on an attempt within the
+      window that came after the latest decided verification. A provider error is never a failed
+      match, so it never turns the reason into `not_matched`, and it leaves an earlier `not_matched` as is.
+    """
     purpose = request.args.get("purpose", "")
     if purpose not in ("", "login", "signing"):
         raise field_error("purpose", "核验用途 purpose 只能是 login（登录）或 signing（签署），请修改后重试。")
-    borrower_id = request.ctx.borrower.id
-    if purpose == "signing":
-        verification = await signing_face_verification(borrower_id=borrower_id)
-    else:
-        verification = await service.latest_fresh_face_verification(
-            borrower_id=borrower_id, max_age_seconds=runtime().settings.face_fresh_seconds
-        )
+    freshness = await face_freshness(borrower_id=request.ctx.borrower.id, purpose=purpose)
+    verification = freshness.verification
     if verification is None:
-        return json({"fresh": False, "verification_id": None, "purpose": None, "valid_until": None})
+        return json({"fresh": False, "verification_id": None, "purpose": None, "valid_until": None,
+                     "reason": freshness.reason})
     return json({"fresh": True, "verification_id": str(verification.id), "purpose": verification.purpose,
-                 "valid_until": _valid_until(verification)})
+                 "valid_until": _valid_until(verification), "reason": None})
 
 
 def _valid_until(verification) -> str:

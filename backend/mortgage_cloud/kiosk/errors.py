@@ -63,6 +63,13 @@ class KioskFaceCheckRequired(Forbidden):
     message = "请先在本设备上完成人脸核验，并在核验通过后的有效时间内继续办理。"
 
 
+class KioskFaceNotMatched(Forbidden):
+    """The session's latest face check within the freshness window failed the face-to-ID match or liveness."""
+
+    code = "FACE_NOT_MATCHED"  # the signing API's code for the same case, so that the page handles both alike
+    message = "最近一次人脸核验未通过，未能确认为身份证本人。请本人在本设备上重新进行人脸核验，通过后再确认授权。"
+
+
 class KioskConsentExists(Conflict):
     code = "KIOSK_CONSENT_EXISTS"
     message = "本次办理已完成委托查询授权，无需重复授权。"

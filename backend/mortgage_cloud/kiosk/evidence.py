@@ -49,13 +49,21 @@ async def fresh_face_check(session: KioskSession) -> KioskEvidence | None:
     A provider error is not a decision, so it neither passes nor cancels an earlier pass. A failed
     check after a pass cancels it, because the person who faced the camera last must be the one who acts.
     """
-    latest = await KioskEvidence.filter(session_id=session.id, kind="face_check",
-                                        provider_error_code__isnull=True).order_by("-id").first()
-    if latest is None or not latest.face_passed:
-        return None
-    if _utcnow() - latest.recorded_at > timedelta(seconds=runtime().settings.face_fresh_seconds):
+    latest = await latest_decided_face_check(session)
+    if latest is None or not latest.face_passed or not is_fresh(latest):
         return None
     return latest
+
+
+async def latest_decided_face_check(session: KioskSession) -> KioskEvidence | None:
+    """Return the session's latest face check that the provider decided, passed or failed."""
+    return await KioskEvidence.filter(session_id=session.id, kind="face_check",
+                                      provider_error_code__isnull=True).order_by("-id").first()
+
+
+def is_fresh(face_check: KioskEvidence) -> bool:
+    """Tell whether a face check was recorded within the face freshness window."""
+    return _utcnow() - face_check.recorded_at <= timedelta(seconds=runtime().settings.face_fresh_seconds)
 
 
 async def latest_of_kind(session: KioskSession, kind: str) -> KioskEvidence | None:

@@ -12,7 +12,9 @@ from mortgage_cloud.errors import ProviderUnavailable, field_error
 from mortgage_cloud.identity.face import FacePhotoUnusable
 from mortgage_cloud.infra.runtime import runtime
 from mortgage_cloud.kiosk import errors
-from mortgage_cloud.kiosk.evidence import Client, fresh_face_check, latest_of_kind, record_evidence
+from mortgage_cloud.kiosk.evidence import (
+    Client, fresh_face_check, is_fresh, latest_decided_face_check, latest_of_kind, record_evidence,
+)
 from mortgage_cloud.kiosk.models import KioskSession
 
 log = logging.getLogger(__name__)
@@ -60,11 +62,21 @@ async def check_face(*, session: KioskSession, image: bytes, client: Client) -> 
 
 
 async def require_fresh_face(session: KioskSession) -> Any:
-    """Return the session's fresh passed face check or raise KIOSK_FACE_CHECK_REQUIRED."""
+    """Return the session's fresh passed face check, or raise an error for the reason there is none.
+
+    FACE_NOT_MATCHED when the session's latest decided check failed within the freshness window,
+    KIOSK_FACE_CHECK_REQUIRED when the session has no decided check or its latest one is too old.
+    """
     face = await fresh_face_check(session)
-    if face is None:
-        raise errors.KioskFaceCheckRequired(fresh_seconds=runtime().settings.face_fresh_seconds)
-    return face
+    if face is not None:
+        return face
+
+    latest = await latest_decided_face_check(session)
+    if latest is not None and not latest.face_passed and is_fresh(latest):
+        log.info("kiosk step rejected: latest face check failed",
+                 extra={"kiosk_session_id": str(session.id), "evidence_id": latest.id})
+        raise errors.KioskFaceNotMatched()
+    raise errors.KioskFaceCheckRequired(fresh_seconds=runtime().settings.face_fresh_seconds)
 
 
 async def consent_agreement(session: KioskSession) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 // Signing: a fresh face check, then a handwritten signature on a 2d canvas sent to the platform as PNG.
 // The page loads the latest signing face check from the platform, so a borrower who just passed one on
-// the face page goes straight to the signature, with the time until which the check is valid.
+// the face page goes straight to the signature, with the time until which the check is valid. Without a
+// fresh pass the page shows the reason: no check yet, expired, a failed match or a face service error.
 
 const api = require('../../utils/client');
-const { faceHint } = require('../../utils/face');
+const { faceHint, staleFaceHint } = require('../../utils/face');
 const { formatTime } = require('../../utils/format');
 const { canvasToPngBase64, takeFacePhoto } = require('../../utils/media');
 const { createStrokeRecorder, drawSegment, exportSize, preparePen } = require('../../utils/signature');
@@ -29,6 +30,7 @@ Page({
       const latest = await api.latestFaceVerification('signing');
       if (request === this.faceRequest) {
         this.showFaceCheck(latest.fresh, latest.valid_until);
+        this.setData({ faceHint: staleFaceHint(latest) });
       }
     } catch (error) {
       // Step one stays open, so the borrower can still check again, and signing reports its own error.
