@@ -1,6 +1,8 @@
 // Turns platform API data into what the pages display. Pure functions, so Node tests load them directly.
 
-// Labels of the application states, the same as the platform's; the API's `state_label` wins when present.
+// Labels of the application states, a copy of the backend's LABELS (applications/states.py), because the
+// mini-program is packaged on its own. tests/miniprogram/test_miniprogram_labels.py fails when they differ.
+// The API's `state_label` wins when present.
 const STATE_LABELS = {
   draft: '申请已创建',
   documents_ready: '文件已生成',
