@@ -12,6 +12,7 @@ import asyncio
 import cProfile
 import os
 import pstats
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,10 +40,10 @@ async def main(args: argparse.Namespace) -> None:
     if profiler is not None:
         profiler.install()
     database_url, drop = await _database(args.postgres)
-    output_dir = Path(tempfile.mkdtemp(prefix="mc-bench-"))
+    data_dir = Path(tempfile.mkdtemp(prefix="mc-bench-"))
     mocks = None if args.mocks_in_process else (await MockProcess.start("mock-wechat"),
                                                 await MockProcess.start("mock-face"))
-    world = await start_world(output_dir=output_dir, database_url=database_url,
+    world = await start_world(data_dir=data_dir, database_url=database_url,
                               redis_url=REDIS_URL if args.postgres else None, mocks=mocks)
     try:
         await seed_register(seed=args.seed, units=5000, housing_dir=world.settings.housing_data_dir)
@@ -84,6 +85,7 @@ async def main(args: argparse.Namespace) -> None:
     finally:
         await world.close()
         await drop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 class ThreadProfiler:

@@ -9,7 +9,8 @@ from pathlib import Path
 def add_demo_command(commands: argparse._SubParsersAction) -> None:
     """Add `mortgage-cloud demo` to the command line."""
     demo = commands.add_parser("demo", help="seed a register and drive borrowers through the whole flow over HTTP")
-    demo.add_argument("--output-dir", type=Path, help="folder for the database, proofs and signed documents "
+    demo.add_argument("--output-dir", type=Path, help="folder for the proofs, the signed documents and the root "
+                      "certificate; the database and keys go to a temporary folder removed at exit "
                       "(default: demo-output/<date-time>)")
     demo.add_argument("--seed", type=int, default=20261204, help="seed of the generated register (default: 20261204)")
     demo.add_argument("--units", type=int, default=5000, help="property units in the register (default: 5000)")

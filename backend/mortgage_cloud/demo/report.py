@@ -1,4 +1,4 @@
-"""Printing the demo's outcomes and writing its proofs and signed documents to the output folder."""
+"""Printing the demo's outcomes and writing its proofs, signed documents and root certificate to the output folder."""
 
 import asyncio
 from pathlib import Path
@@ -60,6 +60,16 @@ async def write_documents(world: object, outcomes: list[Outcome], output_dir: Pa
             await outcome.actor.aclose()
             outcome.actor = None
     return valid_proofs
+
+
+async def write_root_certificate(world: object, output_dir: Path) -> Path:
+    """Write the platform's root certificate (no key) to the output folder and return its path."""
+    from mortgage_cloud.signing.ca import CERTIFICATE_FILE, PlatformCA
+
+    ca = await PlatformCA.load_or_create(world.settings.data_dir / "ca")
+    path = output_dir / CERTIFICATE_FILE
+    path.write_bytes(ca.certificate_pem)
+    return path
 
 
 def _kinds_to_download(outcome: Outcome) -> list[str]:

@@ -3,12 +3,13 @@
 import asyncio
 import logging
 import statistics
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from mortgage_cloud.demo.cases import Bank, Case, DemoContext, Outcome, run_case
 from mortgage_cloud.demo.expectations import Expected, matches
-from mortgage_cloud.demo.report import count_status_messages, print_outcomes, write_documents
+from mortgage_cloud.demo.report import count_status_messages, print_outcomes, write_documents, write_root_certificate
 from mortgage_cloud.demo.setup import World, onboard_banks, start_world
 
 log = logging.getLogger(__name__)
@@ -54,19 +55,23 @@ async def run_demo(*, output_dir: Path | None = None, seed: int, units: int, con
     output_dir.mkdir(parents=True, exist_ok=True)
     print(f"demo output folder: {output_dir}", flush=True)
 
-    world = await start_world(output_dir=output_dir, database_url=database_url, redis_url=redis_url)
-    try:
-        summary = await seed_register(seed=seed, units=units, housing_dir=housing_dir or world.settings.housing_data_dir)
-        print(f"register seeded: {summary.units} units, {summary.mortgages} mortgages, "
-              f"{summary.restrictions} restrictions (source: {summary.source})", flush=True)
-        banks = await onboard_banks(world.app_url)
-        cases = plan_cases(await find_scenario_units(limit=20), banks)
-        outcomes = await _run_cases(world, cases, concurrency=concurrency)
-        ok = await _report(world, outcomes, output_dir)
-        for bank in banks:
-            await bank.client.aclose()
-    finally:
-        await world.close()
+    # The keys (the CA root key among them) and the database stay in a folder of their own, removed at exit,
+    # because users share the output folder.
+    with tempfile.TemporaryDirectory(prefix="mortgage-cloud-demo-") as data_dir:
+        world = await start_world(data_dir=Path(data_dir), database_url=database_url, redis_url=redis_url)
+        try:
+            summary = await seed_register(seed=seed, units=units,
+                                          housing_dir=housing_dir or world.settings.housing_data_dir)
+            print(f"register seeded: {summary.units} units, {summary.mortgages} mortgages, "
+                  f"{summary.restrictions} restrictions (source: {summary.source})", flush=True)
+            banks = await onboard_banks(world.app_url)
+            cases = plan_cases(await find_scenario_units(limit=20), banks)
+            outcomes = await _run_cases(world, cases, concurrency=concurrency)
+            ok = await _report(world, outcomes, output_dir)
+            for bank in banks:
+                await bank.client.aclose()
+        finally:
+            await world.close()
     return 0 if ok else 1
 
 
@@ -115,6 +120,8 @@ async def _report(world: World, outcomes: list[Outcome], output_dir: Path) -> bo
     valid_proofs = await write_documents(world, outcomes, output_dir)
     proofs = sum(1 for o in outcomes if o.state == "archived")
     print(f"proofs accepted by pdfsig: {valid_proofs}/{proofs}; documents written to {output_dir / 'documents'}")
+    certificate = await write_root_certificate(world, output_dir)
+    print(f"platform root certificate, for pdfsig to trust the signers: {certificate}")
     wrong = verdicts.count(False)
     print(f"outcomes as the register implies: {len(verdicts) - wrong}/{len(verdicts)}")
     return wrong == 0 and valid_proofs == proofs and silent == 0

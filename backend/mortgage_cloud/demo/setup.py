@@ -50,10 +50,11 @@ class World:
             await self.tsa.close()
 
 
-async def start_world(*, output_dir: Path, database_url: str | None, redis_url: str | None,
+async def start_world(*, data_dir: Path, database_url: str | None, redis_url: str | None,
                       mocks: tuple[MockEndpoint, MockEndpoint] | None = None) -> World:
     """Migrate a fresh database, start the mocks unless `mocks` (WeChat, face) are given, then serve the app.
 
+    `data_dir` receives the platform's keys, its stored files and, without `database_url`, the SQLite database.
     The mock TSA always runs in this process, so that signatures carry timestamps.
     """
     if mocks is None:
@@ -62,10 +63,10 @@ async def start_world(*, output_dir: Path, database_url: str | None, redis_url: 
     tsa = await start_mock_tsa(free_port())
     port = free_port()
     settings = Settings(
-        database_url=database_url or f"sqlite://{output_dir / 'demo.sqlite3'}",
+        database_url=database_url or f"sqlite://{data_dir / 'demo.sqlite3'}",
         redis_url=redis_url,
         redis_prefix=f"mc-demo-{port}:",
-        data_dir=output_dir / "var",
+        data_dir=data_dir,
         public_base_url=f"http://127.0.0.1:{port}",
         wechat_api_base=wechat.url,
         wechat_open_base=wechat.url,

@@ -63,7 +63,9 @@ def config_from_settings() -> FaceMockConfig:
 
 def create_face_app(config: FaceMockConfig | None = None) -> Sanic:
     """Build the mock face provider app with fresh state."""
-    app = Sanic(unique_app_name("mock_face"))
+    # Sanic's own logging set-up adds a stdout handler to its loggers besides the root handler of infra.logging,
+    # so each line would print twice.
+    app = Sanic(unique_app_name("mock_face"), configure_logging=False)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.state = FaceMockState(config or config_from_settings())
     app.blueprint(provider)

@@ -55,7 +55,9 @@ class TsaMockState:
 def create_tsa_app(authority: TsaAuthority | None = None) -> Sanic:
     """Build the mock TSA app; without `authority` it creates a fresh test CA and TSA certificate."""
     authority = authority or create_authority()
-    app = Sanic(unique_app_name("mock_tsa"))
+    # Sanic's own logging set-up adds a stdout handler to its loggers besides the root handler of infra.logging,
+    # so each line would print twice.
+    app = Sanic(unique_app_name("mock_tsa"), configure_logging=False)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.REQUEST_MAX_SIZE = MAX_QUERY_BYTES
     app.ctx.state = TsaMockState(authority=authority, timestamper=authority.timestamper())

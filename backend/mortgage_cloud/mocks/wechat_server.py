@@ -60,7 +60,9 @@ def create_wechat_app(config: WechatMockConfig | None = None) -> Sanic:
     """Build the mock WeChat app with fresh state."""
     from mortgage_cloud.mocks.wechat_controls import controls
 
-    app = Sanic(unique_app_name("mock_wechat"))
+    # Sanic's own logging set-up adds a stdout handler to its loggers besides the root handler of infra.logging,
+    # so each line would print twice.
+    app = Sanic(unique_app_name("mock_wechat"), configure_logging=False)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.state = WechatMockState(config or config_from_settings())
     app.blueprint(platform)
