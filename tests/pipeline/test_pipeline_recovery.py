@@ -3,6 +3,7 @@
 import asyncio
 import os
 import sys
+import tempfile
 from datetime import datetime, timezone
 
 from mortgage_cloud.applications.models import Application, ApplicationEvent
@@ -11,7 +12,7 @@ from mortgage_cloud.infra.runtime import runtime
 from mortgage_cloud.registry.models import MortgageRight
 
 WORKER = """
-import asyncio, sys
+import asyncio, sys, time
 from mortgage_cloud.applications.models import Application
 from mortgage_cloud.infra.runtime import join_jobs, start_runtime, stop_runtime
 from mortgage_cloud.infra.logging import configure_logging
@@ -20,17 +21,18 @@ from mortgage_cloud.settings import Settings
 async def main(application_id):
     configure_logging("INFO")
     await start_runtime(Settings())
+    print("worker phase: started", time.time(), file=sys.stderr, flush=True)
     for _ in range(1200):
         application = await Application.get(id=application_id)
         if application.state in ("archived", "rejected", "manual_review"):
             break
         await asyncio.sleep(0.05)
-    try:
-        # The killed process may have left a job marked active, which saq only frees after its timeout.
-        await asyncio.wait_for(join_jobs(), timeout=10)
-    except TimeoutError:
-        pass
+    print("worker phase: waited", time.time(), application.state, file=sys.stderr, flush=True)
+    # The killed process may have left a job marked active, which saq only frees after its timeout.
+    await join_jobs(timeout=10)
+    print("worker phase: joined", time.time(), file=sys.stderr, flush=True)
     await stop_runtime()
+    print("worker phase: stopped", time.time(), file=sys.stderr, flush=True)
     print(application.state)
 
 asyncio.run(main(sys.argv[1]))
@@ -51,17 +53,27 @@ async def run_worker(application_id: str, *, failpoint: str | None) -> tuple[int
         "MC_PUBLIC_BASE_URL": settings.public_base_url,
         "MC_FAILPOINT": failpoint or "",
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", WORKER, application_id, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        stdout, _ = await asyncio.wait_for(process.communicate(), timeout=120)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
-        raise
+    with tempfile.TemporaryFile() as stderr:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", WORKER, application_id, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=stderr,
+        )
+        try:
+            stdout, _ = await asyncio.wait_for(process.communicate(), timeout=120)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+            stderr.seek(0)
+            print_worker_log(stderr.read().decode(errors="replace"))
+            raise
     return process.returncode, stdout.decode().strip()
+
+
+def print_worker_log(log: str) -> None:
+    """Print the worker's log, which is the only account of where it hung, without the queue's chatter."""
+    noisy = ('"logger": "saq"', '"logger": "mortgage_cloud.notify.webhooks_delivery"')
+    lines = [line for line in log.splitlines() if not any(mark in line for mark in noisy)]
+    print("\n".join(lines[-200:]), file=sys.stderr)
 
 
 async def mark_submitted(application_id: str) -> None:

@@ -24,7 +24,7 @@ class JobQueue(Protocol):
     async def enqueue(self, name: str, *, key: str, delay: float = 0, **kwargs: Any) -> None: ...
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
-    async def join(self) -> None: ...
+    async def join(self, timeout: float | None = None) -> bool: ...
 
 
 class InProcessQueue:
@@ -68,9 +68,16 @@ class InProcessQueue:
         await asyncio.gather(*self._workers, *self._delayed, return_exceptions=True)
         self._workers = []
 
-    async def join(self) -> None:
-        """Wait until every queued job, and every job those jobs queued, has finished."""
-        await self._queue.join()
+    async def join(self, timeout: float | None = None) -> bool:
+        """Wait until every queued job, and every job those jobs queued, has finished.
+
+        Return False when they have not finished within `timeout` seconds.
+        """
+        try:
+            await asyncio.wait_for(self._queue.join(), timeout)
+        except TimeoutError:
+            return False
+        return True
 
     async def _work(self) -> None:
         while True:
@@ -125,12 +132,19 @@ class RedisJobQueue:
             await asyncio.gather(self._task, return_exceptions=True)
         await self.queue.disconnect()
 
-    async def join(self) -> None:
-        """Wait until the queue has no queued or active job."""
+    async def join(self, timeout: float | None = None) -> bool:
+        """Wait until the queue has no queued or active job; return False when `timeout` seconds pass first.
+
+        The wait ends at a deadline instead of by cancellation. With redis 8.1 and saq 0.26, a cancellation
+        delivered during a Redis call was lost, and `asyncio.wait_for` around the loop never returned.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             info = await self.queue.info()
             if not info.get("queued") and not info.get("active"):
-                return
+                return True
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
             await asyncio.sleep(0.05)
 
 

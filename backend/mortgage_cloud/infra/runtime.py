@@ -88,13 +88,23 @@ def wake_status_outbox() -> None:
         outbox.wake()
 
 
-async def join_jobs() -> None:
-    """Wait until the pipeline's jobs, then the messages and webhooks of their state changes, have all finished."""
-    await runtime().queue.join()
+async def join_jobs(timeout: float | None = None) -> bool:
+    """Wait until the pipeline's jobs, then the messages and webhooks of their state changes, have all finished.
+
+    Return False when they have not finished within `timeout` seconds.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = None if timeout is None else loop.time() + timeout
+
+    def remaining() -> float | None:
+        return None if deadline is None else max(0.0, deadline - loop.time())
+
+    if not await runtime().queue.join(remaining()):
+        return False
     outbox = runtime().extras.get("status_outbox")
-    if outbox is not None:
-        await outbox.drain()
-    await runtime().notify_queue.join()
+    if outbox is not None and not await outbox.drain(remaining()):
+        return False
+    return await runtime().notify_queue.join(remaining())
 
 
 async def stop_runtime() -> None:

@@ -63,11 +63,16 @@ class StatusOutbox:
                 pass
             self._wake.clear()
 
-    async def drain(self) -> None:
-        """Wait until no event is marked and this process is sending nothing."""
+    async def drain(self, timeout: float | None = None) -> bool:
+        """Wait until no event is marked and this process is sending nothing; return False after `timeout` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
         while self._busy or await ApplicationEvent.filter(notify_pending=True).exists():
+            if deadline is not None and loop.time() >= deadline:
+                return False
             self.wake()
             await asyncio.sleep(0.02)
+        return True
 
     async def _dispatch_logged(self) -> int:
         self._busy = True
