@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages the platform needs when any is missing: LibreOffice renders the
 # documents, poppler's pdfsig validates signatures, WenQuanYi Zen Hei is the embedded Chinese font,
-# certutil builds the NSS trust store for pdfsig, and Chromium runs the browser tests.
+# certutil builds the NSS trust store for pdfsig, Chromium runs the browser tests and Node.js runs
+# the mini-program's tests.
 set -euo pipefail
 
-packages=(libreoffice-writer-nogui poppler-utils fonts-wqy-zenhei libnss3-tools chromium)
+packages=(libreoffice-writer-nogui poppler-utils fonts-wqy-zenhei libnss3-tools chromium nodejs)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
