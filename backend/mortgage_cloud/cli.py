@@ -5,7 +5,7 @@ import asyncio
 import sys
 
 from mortgage_cloud.infra.logging import configure_logging
-from mortgage_cloud.settings import get_settings
+from mortgage_cloud.settings import get_settings, may_start
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +50,8 @@ def _serve(args: argparse.Namespace) -> int:
     from mortgage_cloud.infra.db import migrate_db
 
     settings = get_settings()
+    if not may_start(settings):
+        return 2
     asyncio.run(migrate_db(settings))
     app = create_app(settings)
     app.run(host=args.host or settings.host, port=args.port or settings.port, single_process=True, access_log=False)

@@ -1,10 +1,13 @@
 """Typed settings read from `MC_`-prefixed environment variables."""
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
 
 
 class Settings(BaseSettings):
@@ -98,11 +101,38 @@ class Settings(BaseSettings):
         return self.redis_url is not None
 
     def check_for_production(self) -> None:
-        """Raise when a production start-up still carries a development default secret."""
+        """Raise when a production start-up still carries a development default: a published secret or a mock's URL."""
         if self.environment != "production":
             return
-        if self.data_key.get_secret_value().startswith("dev-only"):
-            raise ValueError("MC_DATA_KEY must be set to a secret of at least 32 characters in production")
+
+        names = [f"MC_{name.upper()}" for name in PRODUCTION_REQUIRED if getattr(self, name) == _default(name)]
+        if names:
+            raise ValueError(f"{', '.join(names)} must be set in production: the development defaults are public "
+                             "(secrets) or point at the local mocks (URLs)")
+        if len(self.data_key.get_secret_value()) < MIN_DATA_KEY_LENGTH:
+            raise ValueError(f"MC_DATA_KEY must be at least {MIN_DATA_KEY_LENGTH} characters in production")
+
+
+# Settings whose development default is in this public file, or points at a mock, so production must set them.
+PRODUCTION_REQUIRED = (
+    "data_key", "wechat_mp_secret", "wechat_oa_secret", "wechat_token", "wechat_encoding_aes_key",
+    "face_secret_key", "wechat_api_base", "wechat_open_base", "face_api_base",
+)
+MIN_DATA_KEY_LENGTH = 32
+
+
+def _default(name: str) -> object:
+    return Settings.model_fields[name].default
+
+
+def may_start(settings: Settings) -> bool:
+    """Return whether a server or worker may start with these settings, and log why not when it may not."""
+    try:
+        settings.check_for_production()
+    except ValueError as error:
+        log.error("start-up rejected", extra={"error": str(error)})
+        return False
+    return True
 
 
 @lru_cache

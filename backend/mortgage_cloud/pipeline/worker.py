@@ -12,7 +12,7 @@ import signal
 import uvloop
 
 from mortgage_cloud.infra.runtime import start_runtime, stop_runtime
-from mortgage_cloud.settings import get_settings
+from mortgage_cloud.settings import get_settings, may_start
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,8 @@ def add_worker_command(commands: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:  # noqa: ARG001 - the command takes no options
     settings = get_settings()
+    if not may_start(settings):
+        return 2
     if not settings.uses_redis:
         log.error("worker needs MC_REDIS_URL: without Redis, jobs stay in the process that queued them")
         return 2
