@@ -11,7 +11,11 @@ from mortgage_cloud.errors import ProviderUnavailable
 from mortgage_cloud.identifiers import make_id_number
 from mortgage_cloud.identity.face import BaiduFaceVerifier
 from mortgage_cloud.identity.models import Borrower, FaceVerification
-from mortgage_cloud.identity.service import count_failed_face_verifications, latest_fresh_face_verification
+from mortgage_cloud.identity.service import (
+    INVALID_PURPOSE_MESSAGE,
+    count_failed_face_verifications,
+    latest_fresh_face_verification,
+)
 from mortgage_cloud.mocks.face_images import face_image_for, other_person_face
 
 
@@ -138,6 +142,30 @@ async def test_face_latest_unknown_purpose_rejected(client, borrower_headers):
     response = await client.get("/api/v1/me/face-verifications/latest", headers=borrower_headers,
                                 params={"purpose": "payment"})
     assert response.status_code == 422
+
+
+async def test_face_latest_repeated_purpose_rejected(client, borrower_headers):
+    response = await client.get("/api/v1/me/face-verifications/latest?purpose=signing&purpose=bogus",
+                                headers=borrower_headers)
+    assert response.status_code == 422
+    assert response.json()["context"]["field"] == "purpose"
+    assert "只能填写一次" in response.json()["message"]
+
+
+async def test_face_latest_repeated_valid_purpose_rejected(client, borrower_headers):
+    response = await client.get("/api/v1/me/face-verifications/latest?purpose=signing&purpose=signing",
+                                headers=borrower_headers)
+    assert response.status_code == 422
+
+
+async def test_face_bad_purpose_message_shared(client, borrower_headers):
+    id_number = random_id_number()
+    await _declare(client, borrower_headers, id_number)
+    posted = await _verify(client, borrower_headers, face_image_for(id_number), purpose="bogus")
+    queried = await client.get("/api/v1/me/face-verifications/latest", headers=borrower_headers,
+                               params={"purpose": "bogus"})
+    assert posted.json()["message"] == INVALID_PURPOSE_MESSAGE
+    assert queried.json()["message"] == INVALID_PURPOSE_MESSAGE
 
 
 async def test_face_score_recorded_for_audit(client, borrower_headers):

@@ -115,6 +115,11 @@ async def test_me_with_unknown_token_rejected(client):
     assert answer.json()["code"] == "SESSION_EXPIRED"
 
 
+async def test_me_unknown_token_message_not_expiry(client):
+    answer = await client.get("/api/v1/me", headers={"Authorization": "Bearer never-issued"})
+    assert answer.json()["message"] == "登录已失效或凭证无效，请重新登录。"
+
+
 async def test_logout_ends_session(client, wechat):
     user = await _user(wechat)
     token = (await client.post("/api/v1/auth/mini-program/login",

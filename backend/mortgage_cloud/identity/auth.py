@@ -33,7 +33,9 @@ def borrower_required(handler: Handler) -> Handler:
         borrower_id = await session_borrower_id(token)
         borrower = await Borrower.get_or_none(id=borrower_id) if borrower_id else None
         if borrower is None:
-            raise AuthenticationRequired("登录已过期，请重新登录。", code="SESSION_EXPIRED")
+            # The cache drops a session when its TTL runs out, so an expired token looks like one never
+            # issued, and the message covers both. The code keeps its name for existing clients.
+            raise AuthenticationRequired("登录已失效或凭证无效，请重新登录。", code="SESSION_EXPIRED")
         request.ctx.borrower = borrower
         request.ctx.session_token = token
         return await handler(request, *args, **kwargs)

@@ -133,9 +133,7 @@ async def latest_face_verification(request: Request) -> HTTPResponse:
       window that came after the latest decided verification. A provider error is never a failed
       match, so it never turns the reason into `not_matched`, and it leaves an earlier `not_matched` as is.
     """
-    purpose = request.args.get("purpose", "")
-    if purpose not in ("", "login", "signing"):
-        raise field_error("purpose", "核验用途 purpose 只能是 login（登录）或 signing（签署），请修改后重试。")
+    purpose = _query_purpose(request)
     freshness = await face_freshness(borrower_id=request.ctx.borrower.id, purpose=purpose)
     verification = freshness.verification
     if verification is None:
@@ -143,6 +141,17 @@ async def latest_face_verification(request: Request) -> HTTPResponse:
                      "reason": freshness.reason})
     return json({"fresh": True, "verification_id": str(verification.id), "purpose": verification.purpose,
                  "valid_until": _valid_until(verification), "reason": None})
+
+
+def _query_purpose(request: Request) -> str:
+    """Return the single `purpose` query value, or "" when it is absent."""
+    values = request.args.getlist("purpose", [])
+    if len(values) > 1:
+        raise field_error("purpose", "核验用途 purpose 只能填写一次，请去掉重复的参数后重试。")
+    purpose = values[0] if values else ""
+    if purpose not in ("", *service.PURPOSES):
+        raise field_error("purpose", service.INVALID_PURPOSE_MESSAGE)
+    return purpose
 
 
 def _valid_until(verification) -> str:

@@ -18,6 +18,7 @@ from mortgage_cloud.infra.runtime import runtime
 log = logging.getLogger(__name__)
 
 PURPOSES = ("login", "signing")
+INVALID_PURPOSE_MESSAGE = "核验用途 purpose 只能是 login（登录）或 signing（签署），请修改后重试。"
 MAX_FAILURES_PER_DAY = 5
 _NAME_PATTERN = re.compile(r"^[\u4e00-\u9fff·]{2,20}$|^[A-Za-z][A-Za-z .'-]{1,62}[A-Za-z]$")
 _PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
@@ -103,7 +104,7 @@ async def verify_face(*, borrower: Borrower, image: bytes, purpose: str) -> Face
     error code and does not count against the borrower's daily failure limit.
     """
     if purpose not in PURPOSES:
-        raise field_error("purpose", f"核验用途须为 {' 或 '.join(PURPOSES)}。")
+        raise field_error("purpose", INVALID_PURPOSE_MESSAGE)
     if not borrower.id_number_enc or not borrower.name:
         raise Conflict("请先填写姓名、身份证号码和手机号码，再进行人脸核验。", code="IDENTITY_MISSING")
     failures = await count_failed_face_verifications(borrower_id=borrower.id, since=utcnow() - timedelta(days=1))
