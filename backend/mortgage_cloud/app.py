@@ -25,6 +25,9 @@ def create_app(settings: Settings | None = None, *, manage_runtime: bool = True)
     app = Sanic(f"mortgage_cloud_{next(_app_numbers)}", configure_logging=False)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.CORS = False  # the consoles are served from this origin; bank systems call server to server
+    # sanic-ext would publish a map of every route, staff ones included, at /docs. Banks get their own API
+    # description at /bank/v1/docs.
+    app.config.OAS = False
     app.config.REQUEST_MAX_SIZE = 20 * 1024 * 1024
     app.ctx.settings = settings
 
@@ -57,6 +60,7 @@ def _register_blueprints(app: Sanic) -> None:
     from mortgage_cloud.health import bp as health_bp
     from mortgage_cloud.identity.callback import set_status_reply_provider
     from mortgage_cloud.identity.callback_routes import bp as wechat_callback_bp
+    from mortgage_cloud.identity.page_routes import bp as wechat_login_page_bp
     from mortgage_cloud.identity.routes import bp as identity_bp
     from mortgage_cloud.kiosk.bank_routes import bp as bank_kiosk_bp
     from mortgage_cloud.kiosk.page_routes import bp as kiosk_page_bp
@@ -76,7 +80,8 @@ def _register_blueprints(app: Sanic) -> None:
                       bank_kiosk_bp, kiosk_bp, kiosk_page_bp, registry_staff_admin_bp,
                       console_auth_bp, console_applications_bp, console_valuations_bp, console_page_bp,
                       registry_staff_units_bp, registry_statistics_bp, registry_console_page_bp,
-                      registry_staff_documents_bp, registry_staff_institutions_bp, h5_common_bp):
+                      registry_staff_documents_bp, registry_staff_institutions_bp, h5_common_bp,
+                      wechat_login_page_bp):
         app.blueprint(blueprint)
 
     install_response_signing(app)
