@@ -82,14 +82,14 @@ async def test_format_script_has_backend_label(client, state):
     assert f'{state.value}: "{LABELS[state]}"' in response.text
 
 
-@pytest.mark.parametrize("page_path", ["/h5/bank/", "/h5/registry/"])
+@pytest.mark.parametrize("page_path", ["/h5/bank/", "/h5/registry/", "/h5/wechat-login/"])
 async def test_format_script_page_labels_match_backend(browser_page, server_url, page_path):
     await browser_page.goto(f"{server_url}{page_path}")
     labels = await browser_page.evaluate("STATE_LABELS")
     assert labels == {state.value: label for state, label in LABELS.items()}
 
 
-@pytest.mark.parametrize("page_path", ["/h5/bank/", "/h5/registry/"])
+@pytest.mark.parametrize("page_path", ["/h5/bank/", "/h5/registry/", "/h5/wechat-login/"])
 async def test_format_script_page_loads_without_errors(browser_page, server_url, page_path):
     await browser_page.goto(f"{server_url}{page_path}")
     assert browser_page.script_errors == []

@@ -80,7 +80,7 @@ def common_blueprint() -> Blueprint:
     blueprint = Blueprint("h5_common", url_prefix=f"/h5/{COMMON_FOLDER}")
     send = file_sender(folder=COMMON_FOLDER, files=COMMON_FILES,
                        content_security_policy=COMMON_CONTENT_SECURITY_POLICY,
-                       not_found_message="页面公共脚本中没有该文件，请从 /h5/bank/、/h5/registry/ 或 /h5/kiosk/ 打开页面。")
+                       not_found_message="页面公共脚本中没有该文件，请从 /h5/bank/、/h5/registry/、/h5/kiosk/ 或 /h5/wechat-login/ 打开页面。")
 
     @blueprint.get("/<file:str>", name="common_file")
     async def common_file(request: Request, file: str) -> HTTPResponse:

@@ -1,4 +1,5 @@
-// The request helper and message box shared by the h5 pages (bank console, registry console, kiosk).
+// The request helper and message box shared by the h5 pages (bank console, registry console, kiosk,
+// official-account login).
 //
 // Load it before the page's own script. It defines the globals ApiError, createApiClient, saveBlob,
 // showMessage and showError. Every page has a `<p id="message">` box, and every server value is

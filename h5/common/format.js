@@ -1,4 +1,4 @@
-// Display helpers shared by the bank console and the registry console.
+// Display helpers shared by the bank console, the registry console and the borrower's official-account login page.
 //
 // Load it before the page's own script. It defines the globals STATE_LABELS (application state -> Chinese
 // label) and formatTime.

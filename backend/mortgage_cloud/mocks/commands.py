@@ -54,7 +54,7 @@ def add_mock_commands(commands: argparse._SubParsersAction) -> None:
 
 def _run_mock_wechat(args: argparse.Namespace) -> int:
     from mortgage_cloud.mocks.server import serve_forever
-    from mortgage_cloud.mocks.wechat_server import start_mock_wechat
+    from mortgage_cloud.mocks.wechat_server import oauth_redirect_hosts, start_mock_wechat
     from mortgage_cloud.mocks.wechat_state import WechatMockConfig
 
     settings = get_settings()
@@ -62,6 +62,7 @@ def _run_mock_wechat(args: argparse.Namespace) -> int:
         mp_app_id=args.mp_app_id, mp_secret=args.mp_secret, oa_app_id=args.oa_app_id, oa_secret=args.oa_secret,
         template_ids=tuple(args.template_id or (settings.wechat_status_template_id, settings.wechat_subscribe_template_id)),
         token_grace_seconds=args.token_grace_seconds,
+        oauth_redirect_hosts=oauth_redirect_hosts(settings.public_base_url),
     )
 
     async def run() -> None:

@@ -1,7 +1,7 @@
 """A mock WeChat platform speaking WeChat's HTTP protocol (JSON with errcode/errmsg), for tests, the demo and testers.
 
-Platform endpoints: mini-program login (`/sns/jscode2session`), web OAuth (`/sns/oauth2/access_token`,
-`/sns/userinfo`), access tokens (`/cgi-bin/token`), user info (`/cgi-bin/user/info`), template messages
+Platform endpoints: mini-program login (`/sns/jscode2session`), web OAuth (`/connect/oauth2/authorize`,
+`/sns/oauth2/access_token`, `/sns/userinfo`), access tokens (`/cgi-bin/token`), user info (`/cgi-bin/user/info`), template messages
 (`/cgi-bin/message/template/send`) and subscribe messages (`/cgi-bin/message/subscribe/send`).
 Tester controls live under `/mock/`.
 """
@@ -9,9 +9,10 @@ Tester controls live under `/mock/`.
 import json as jsonlib
 import secrets
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sanic import Blueprint, Request, Sanic
-from sanic.response import HTTPResponse, json
+from sanic.response import HTTPResponse, json, redirect
 
 from mortgage_cloud.mocks.server import MockServer, serve, unique_app_name
 from mortgage_cloud.mocks.wechat_state import WechatMockConfig, WechatMockState
@@ -32,7 +33,13 @@ ERRMSG = {
     44002: "empty post data",
     47001: "data format error",
     47003: "argument invalid",
+    10003: "redirect_uri domain is not the web authorisation domain",
+    10005: "the official account has no permission for this scope",
+    10010: "scope is empty",
+    10011: "redirect_uri is empty",
+    10012: "appid is empty",
 }
+OAUTH_SCOPES = ("snsapi_base", "snsapi_userinfo")
 MAX_FIELD_LENGTH = 20  # template message fields since May 2023
 
 
@@ -53,7 +60,13 @@ def config_from_settings() -> WechatMockConfig:
         oa_app_id=settings.wechat_oa_app_id,
         oa_secret=settings.wechat_oa_secret.get_secret_value(),
         template_ids=(settings.wechat_status_template_id, settings.wechat_subscribe_template_id),
+        oauth_redirect_hosts=oauth_redirect_hosts(settings.public_base_url),
     )
+
+
+def oauth_redirect_hosts(public_base_url: str) -> tuple[str, ...]:
+    """Return the host of the platform's public URL, which the mock treats as the web authorisation domain."""
+    return (urlsplit(public_base_url).hostname or "127.0.0.1",)
 
 
 def create_wechat_app(config: WechatMockConfig | None = None) -> Sanic:
@@ -137,6 +150,57 @@ async def oauth_access_token(request: Request) -> HTTPResponse:
         body.update(openid=user.oa_openid, unionid=user.unionid)
         state.sns_tokens[sns_token] = user.oa_openid
     return json(body)
+
+
+@platform.get("/connect/oauth2/authorize")
+async def oauth_authorize(request: Request) -> HTTPResponse:
+    """Authorise the official account's web page and redirect to `redirect_uri?code=...&state=...`.
+
+    The real page learns the user from the WeChat client. The mock takes a user created with POST /mock/users
+    from the mock-only parameter `mock_unionid`, and creates a new user when it is absent.
+    """
+    state = _state(request)
+    args = request.args
+    errcode = _authorize_errcode(state, args.get("appid", ""), args.get("redirect_uri", ""),
+                                 args.get("response_type", ""), args.get("scope", ""))
+    if errcode:
+        return wechat_error(errcode)
+
+    unionid = args.get("mock_unionid")
+    if unionid is None:
+        unionid = state.create_user(follows=True, snapshot=False, accepts_subscribe=True).unionid
+    elif unionid not in state.users:
+        return wechat_error(40003, f"no mock user with mock_unionid {unionid[:64]!r}")
+
+    code = state.issue_code(unionid=unionid, kind="oauth")
+    return redirect(_with_query(args.get("redirect_uri"), code=code, state=args.get("state", "")))
+
+
+def _authorize_errcode(state: WechatMockState, app_id: str, redirect_uri: str, response_type: str, scope: str) -> int:
+    """Return WeChat's errcode for the first invalid authorize parameter, or 0 when all are valid."""
+    if not app_id:
+        return 10012
+    if app_id != state.config.oa_app_id:
+        return 40013
+    if not redirect_uri:
+        return 10011
+    target = urlsplit(redirect_uri)
+    if target.scheme not in ("http", "https") or target.hostname not in state.config.oauth_redirect_hosts:
+        return 10003
+    if response_type != "code":
+        return 47003
+    if not scope:
+        return 10010
+    if scope not in OAUTH_SCOPES:
+        return 10005
+    return 0
+
+
+def _with_query(url: str, **params: str) -> str:
+    """Return `url` with `params` added to its query string, keeping the parameters it already has."""
+    parts = urlsplit(url)
+    query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), *params.items()])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 @platform.get("/sns/userinfo")

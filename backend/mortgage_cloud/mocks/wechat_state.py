@@ -19,6 +19,9 @@ class WechatMockConfig:
     oa_secret: str
     template_ids: tuple[str, ...]
     token_grace_seconds: float = 300.0
+    # Hosts that a web OAuth redirect_uri may point at, as the official account's web authorisation
+    # domain (网页授权域名) restricts them. The port is not compared.
+    oauth_redirect_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
 
 
 @dataclass
