@@ -3,12 +3,11 @@
 import os
 import subprocess
 import sys
-import uuid
 
 import asyncpg
 import pytest
 
-from backend_settings import BACKEND, POSTGRES_ADMIN_URL
+from backend_settings import BACKEND, fresh_postgres_database
 
 DETECT_CHANGES = """
 import asyncio
@@ -55,14 +54,8 @@ async def empty_database_url(tmp_path):
     if BACKEND == "sqlite":
         yield f"sqlite://{tmp_path / 'migrated.sqlite3'}"
         return
-    name = f"mc_migrate_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with fresh_postgres_database("mc_migrate") as url:
+        yield url
 
 
 async def test_migrate_creates_every_model_table(empty_database_url, tmp_path):

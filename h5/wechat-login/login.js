@@ -132,7 +132,7 @@ function showLoginError(text) {
 
 function endExpiredSession() {
   sessionStorage.removeItem(TOKEN_KEY);
-  showLoginError("登录已过期。");
+  showLoginError("登录已失效。");
 }
 
 async function logout() {

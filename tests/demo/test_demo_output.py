@@ -7,17 +7,15 @@ that validates them, and neither the database nor any private key.
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 from mortgage_cloud.signing.pdfsig import pdfsig_report
 
-from backend_settings import BACKEND, POSTGRES_ADMIN_URL, REDIS_URL
+from backend_settings import BACKEND, REDIS_URL, fresh_postgres_database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,14 +39,8 @@ async def demo_database_url() -> AsyncIterator[str | None]:
         yield None
         return
 
-    name = f"mc_demo_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with fresh_postgres_database("mc_demo") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
